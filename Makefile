@@ -1,0 +1,57 @@
+# enterprise-identity: every install step and every job lives here, so a fresh clone needs only
+# `make preview STACK=prod` and `make test`.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+REQUIREMENTS := requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt pyproject.toml
+
+STACK ?= prod
+FORMAT ?= table
+MODE ?= preview
+GRAPH ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help setup test unit lint format preview bench lock clean local-aws
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+# The venv is rebuilt whenever it is missing or older than any requirement file.
+$(STAMP): $(REQUIREMENTS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+setup: $(STAMP) ## Create or refresh .venv with every runtime and development dependency.
+
+preview: $(STAMP) ## Offline preview of STACK with its policy report (FORMAT=table|json|sarif|markdown, GRAPH=mermaid|dot, MODE=preview|up).
+	$(PY) -m gate preview --stack $(STACK) --format $(FORMAT) --mode $(MODE) $(if $(GRAPH),--graph $(GRAPH))
+
+test: lint unit ## The whole suite: lint, type check and every test.
+
+unit: $(STAMP) ## Run the tests only.
+	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff (lint and format check) and mypy.
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(STAMP) ## Apply ruff's formatting and safe fixes.
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(STAMP) ## Print the benchmark numbers (gate timings, import throughput).
+	$(PY) bench/gate_timing.py
+
+lock: ## Re-pin every transitive dependency into constraints.txt from a fresh resolve.
+	rm -rf /tmp/ei-lock && $(PYTHON) -m venv /tmp/ei-lock
+	/tmp/ei-lock/bin/pip install --quiet -r requirements-dev.txt
+	/tmp/ei-lock/bin/pip freeze --exclude-editable | grep -v '^enterprise-identity' > constraints.txt
+
+clean: ## Remove the venv and caches.
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
