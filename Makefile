@@ -11,6 +11,8 @@ STACK ?= prod
 FORMAT ?= table
 MODE ?= preview
 GRAPH ?=
+# Port of the local AWS emulator; Pulumi.local.yaml's aws:endpoints point at it.
+LOCAL_AWS_PORT ?= 4566
 
 .DEFAULT_GOAL := help
 .PHONY: help setup test unit lint format preview bench lock clean local-aws
@@ -44,6 +46,9 @@ lint: $(STAMP) ## ruff (lint and format check) and mypy.
 format: $(STAMP) ## Apply ruff's formatting and safe fixes.
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+local-aws: $(STAMP) ## Run the local AWS emulator for the `local` stack: moto_server on 127.0.0.1:4566 (Ctrl-C stops it).
+	$(VENV)/bin/moto_server -H 127.0.0.1 -p $(LOCAL_AWS_PORT)
 
 bench: $(STAMP) ## Print the benchmark numbers (gate timings, import throughput).
 	$(PY) bench/gate_timing.py
