@@ -1,0 +1,1 @@
+"""Offline preview and policy gate for enterprise-identity stacks."""
