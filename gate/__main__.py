@@ -1,0 +1,5 @@
+"""`python -m gate ...`: see `gate.cli`."""
+
+from gate.cli import main
+
+main()

@@ -1,0 +1,130 @@
+"""`python -m gate preview --stack NAME`: the offline preview and policy gate.
+
+Exit codes: 0 no mandatory violation; 1 at least one mandatory violation; 2 the stack could not be
+evaluated (unknown stack, bad YAML, config error, program error, policy pack or policy config
+error, bad command line). Errors print one readable message on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gate.errors import GateError
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    help="Offline preview of a Pulumi stack with its policy report (no CLI, cloud or network).",
+)
+
+
+class Mode(StrEnum):
+    preview = "preview"
+    up = "up"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    sarif = "sarif"
+    markdown = "markdown"
+
+
+class Graph(StrEnum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@app.callback()
+def _root() -> None:
+    """Offline preview and policy gate for enterprise-identity stacks."""
+
+
+@app.command()
+def preview(
+    stack: Annotated[
+        str, typer.Option("--stack", "-s", help="Stack name: reads Pulumi.<stack>.yaml.")
+    ],
+    mode: Annotated[
+        Mode,
+        typer.Option(
+            help="preview: outputs of new resources unknown (pulumi preview); up: known (pulumi up), both phases analysed."
+        ),
+    ] = Mode.preview,
+    report_format: Annotated[
+        Format, typer.Option("--format", "-f", help="Report format.")
+    ] = Format.table,
+    graph: Annotated[
+        Graph | None, typer.Option(help="Add the resource graph (components as groups).")
+    ] = None,
+    policy_pack_config: Annotated[
+        Path | None,
+        typer.Option(help="Policy config JSON (default: <pack>/config/<stack>.json when present)."),
+    ] = None,
+    policy_pack: Annotated[
+        Path | None, typer.Option(help="Policy pack folder (default: <project>/policies).")
+    ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option(
+            help="Use this stack settings file instead of Pulumi.<stack>.yaml (as pulumi --config-file)."
+        ),
+    ] = None,
+    cwd: Annotated[
+        Path, typer.Option("--cwd", "-C", help="Project folder (or a folder inside it).")
+    ] = Path(),
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the report to FILE; the verdict still goes to stderr."
+        ),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option(help="Show the program's full traceback when it fails.")
+    ] = False,
+) -> None:
+    """Preview STACK offline and gate it with the policy pack."""
+    from gate.preview import GateOptions, run_gate
+    from gate.reports import render
+
+    options = GateOptions(
+        stack=stack,
+        mode=mode.value,
+        project_dir=cwd,
+        config_file=config_file,
+        policy_pack=policy_pack,
+        policy_pack_config=policy_pack_config,
+        verbose=verbose,
+    )
+    try:
+        result = run_gate(options)
+    except GateError as error:
+        typer.echo(f"error: {error.message}", err=True)
+        raise typer.Exit(error.exit_code) from None
+    color = output is None and report_format is Format.table and sys.stdout.isatty()
+    report = render(result, report_format.value, graph.value if graph else None, color=color)
+    if output is None:
+        sys.stdout.write(report)
+    else:
+        try:
+            output.write_text(report, encoding="utf-8")
+        except OSError as error:
+            typer.echo(f"error: cannot write {output}: {error.strerror}", err=True)
+            raise typer.Exit(2) from None
+        typer.echo(result.verdict(), err=True)
+    raise typer.Exit(result.exit_code)
+
+
+def main() -> None:
+    """Console-script entry point (`identity-gate`)."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,101 @@
+"""One gate run, end to end: load the stack, start the program (once per phase) and the policy
+pack side by side, configure the pack from the stack's policy config, analyse, and return the
+`GateResult` the reports format."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from gate.analysis import PhaseAnalysis, analyze_plan, merge_phases
+from gate.analyzer import AnalyzerClient, AnalyzerError
+from gate.errors import PolicyPackError
+from gate.locate import locate_resources
+from gate.policy_config import PolicyConfigError, load_policy_config, reconcile_policy_config
+from gate.program_runner import ProgramRun, start_program
+from gate.result import GateResult
+from gate.stack import find_project, load_stack
+
+MODES = ("preview", "up")
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    """What to evaluate and against which pack and policy config."""
+
+    stack: str
+    mode: str = "preview"
+    project_dir: Path = Path()
+    config_file: Path | None = None
+    policy_pack: Path | None = None
+    policy_pack_config: Path | None = None
+    verbose: bool = False
+
+
+def run_gate(options: GateOptions) -> GateResult:
+    """Evaluates the stack; raises a `GateError` when it cannot be evaluated."""
+    started = time.perf_counter()
+    project = find_project(options.project_dir)
+    config = load_stack(project, options.stack, options.config_file)
+    pack_dir = (options.policy_pack or project.root / "policies").resolve()
+    if not (pack_dir / "PulumiPolicy.yaml").is_file():
+        raise PolicyPackError(f"no policy pack in {pack_dir} (PulumiPolicy.yaml is missing)")
+    policy_config_file = options.policy_pack_config or _default_policy_config(
+        pack_dir, options.stack
+    )
+    phases = ["preview"] if options.mode == "preview" else ["preview", "up"]
+    runs = [start_program(config, phase) for phase in phases]
+    try:
+        with AnalyzerClient.start(
+            pack_dir,
+            project=project.name,
+            stack=options.stack,
+            dry_run=options.mode == "preview",
+            stack_config=config.values,
+        ) as client:
+            info = client.info()
+            try:
+                policy_config = (
+                    load_policy_config(policy_config_file, info)
+                    if policy_config_file
+                    else reconcile_policy_config({}, info)
+                )
+            except PolicyConfigError as error:
+                raise PolicyPackError(f"invalid policy config: {error}") from None
+            client.configure(policy_config)
+            analyses: list[PhaseAnalysis] = []
+            plans = []
+            for run in runs:
+                plan = run.plan(options.verbose)
+                plans.append(plan)
+                analyses.append(analyze_plan(client, plan, plan.mode))
+    except AnalyzerError as error:
+        raise PolicyPackError(f"the policy pack in {pack_dir} failed: {error}") from None
+    finally:
+        _stop(runs)
+    analysis = analyses[0] if len(analyses) == 1 else merge_phases(analyses[0], analyses[1])
+    plan = plans[-1]
+    return GateResult(
+        stack_config=config,
+        plan=plan,
+        analysis=analysis,
+        info=info,
+        policy_config_file=policy_config_file,
+        elapsed_seconds=time.perf_counter() - started,
+        locations=locate_resources(plan, config),
+    )
+
+
+def _default_policy_config(pack_dir: Path, stack: str) -> Path | None:
+    """`policies/config/<stack>.json` when the pack ships one for the stack."""
+    candidate = pack_dir / "config" / f"{stack}.json"
+    return candidate if candidate.is_file() else None
+
+
+def _stop(runs: list[ProgramRun]) -> None:
+    """Ends program runs still going (after an error elsewhere); they are our own children."""
+    for run in runs:
+        if run.process.poll() is None:
+            run.process.kill()
+            run.process.communicate()

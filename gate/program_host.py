@@ -1,0 +1,139 @@
+"""The child process that runs the real Pulumi program under the SDK's mock runtime.
+
+It plays the Python language host: project root as working directory, `PULUMI_CONFIG`-style config
+with secret keys, the program run by `run_in_stack` (so the root `pulumi:pulumi:Stack` exists and
+exports become its outputs), and a `RecordingMonitor` standing in for the engine. It reads one JSON
+request on stdin and writes one JSON result on stdout; whatever the program itself prints goes to
+stderr so it cannot corrupt the result.
+
+Run as `python -m gate.program_host` (see `gate.program_runner`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import os
+import runpy
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+T = TypeVar("T")
+
+
+class ImmediateExecutor(concurrent.futures.ThreadPoolExecutor):
+    """Runs each submitted call at once on the loop's thread.
+
+    The SDK sends every registration to the monitor through `run_in_executor`; with a mock monitor
+    there is no I/O to overlap, so threads only add overhead and make the registration order
+    nondeterministic (the SDK's own mock tests do the same, see pulumi/pulumi#7663).
+    """
+
+    def submit(
+        self, fn: Callable[..., T], /, *args: Any, **kwargs: Any
+    ) -> concurrent.futures.Future[T]:
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            future.set_exception(error)
+        return future
+
+
+def main(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    """Reads the request, runs the program, writes the result; 0 when the program completed."""
+    request = json.load(stdin)
+    sys.stdout = sys.stderr  # the program's prints must not mix with the JSON result
+    result = run_program(request)
+    json.dump(result, stdout)
+    stdout.flush()
+    return 0 if "error" not in result else 3
+
+
+def run_program(request: dict[str, Any]) -> dict[str, Any]:
+    """Runs the program described by `request` and returns its registrations or its error."""
+    import pulumi
+    from pulumi.runtime import mocks, settings
+    from pulumi.runtime.config import set_all_config
+    from pulumi.runtime.stack import run_in_stack
+
+    from gate.fake_cloud import FakeCloud
+    from gate.recording import GateMocks, RecordingMonitor
+
+    preview = bool(request["preview"])
+    cloud = FakeCloud(region=request.get("region") or "us-east-1")
+    monitor = RecordingMonitor(GateMocks(cloud, preview))
+    settings.configure(
+        mocks.MockSettings(  # type: ignore[no-untyped-call]
+            monitor=monitor,
+            monitor_features=set(monitor.GetDeploymentInfo(None).supportedFeatures),  # type: ignore[no-untyped-call]
+            engine=mocks.MockEngine(None),
+            project=request["project"],
+            stack=request["stack"],
+            dry_run=preview,
+            organization=request.get("organization") or "organization",
+            callbacks=None,
+        )
+    )
+    os.environ["PULUMI_CONFIG"] = json.dumps(request["config"])
+    os.environ["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(request["secretKeys"])
+    set_all_config(dict(request["config"]), list(request["secretKeys"]))
+
+    program = Path(request["program"]).resolve()
+    os.chdir(program.parent)
+    sys.path.insert(0, str(program.parent))
+    sys.argv = [str(program)]
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    loop.set_default_executor(ImmediateExecutor())
+    try:
+        loop.run_until_complete(run_in_stack(lambda: _run_path(program)))
+    except pulumi.RunError as error:
+        return {"error": {"kind": "config", "message": str(error)}}
+    except Exception as error:
+        return {"error": _program_error(error, program.parent)}
+    return {"registrations": monitor.registrations, "stackOutputs": monitor.stack_outputs}
+
+
+def _run_path(program: Path) -> None:
+    """Runs the program as the language host does: as `__main__`, from its own folder."""
+    runpy.run_path(str(program), run_name="__main__")
+
+
+def _program_error(error: BaseException, project_root: Path) -> dict[str, Any]:
+    """The exception and the innermost frame of the project's own code (not the SDK's)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    own = [frame for frame in frames if _project_file(frame.filename, project_root)]
+    where = own[-1] if own else (frames[-1] if frames else None)
+    location = None
+    if where is not None:
+        path = _project_file(where.filename, project_root) or where.filename
+        location = f"{path}:{where.lineno} in {where.name}"
+    return {
+        "kind": "program",
+        "message": f"{type(error).__name__}: {error}",
+        "location": location,
+        "traceback": "".join(traceback.format_exception(error)),
+    }
+
+
+def _project_file(filename: str, project_root: Path) -> str | None:
+    """The path relative to the project, for the project's own files (not a venv inside it)."""
+    path = Path(filename).resolve()
+    if not path.is_relative_to(project_root):
+        return None
+    relative = path.relative_to(project_root)
+    if (
+        relative.parts and relative.parts[0] in (".venv", "venv")
+    ) or "site-packages" in relative.parts:
+        return None
+    return relative.as_posix()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

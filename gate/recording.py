@@ -1,0 +1,94 @@
+"""The mock engine the program runs against: the SDK's own `MockMonitor`, which also records every
+registration exactly as the engine would receive it (wire-form inputs, parent, dependencies,
+provider, options), and mocks that answer like a provider would in `preview` or in `up`."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+
+from gate.fake_cloud import FakeCloud
+
+Registration = dict[str, Any]
+
+
+class RecordingMonitor(MockMonitor):
+    """A `MockMonitor` that keeps a JSON-ready record of each RegisterResource request."""
+
+    def __init__(self, mocks: Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+        self.stack_outputs: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        record = _registration_record(request, response.urn)
+        record["outputs"] = json_format.MessageToDict(response.object)
+        with self._lock:
+            self.registrations.append(record)
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
+        if request.urn.split("::")[2] == "pulumi:pulumi:Stack":
+            self.stack_outputs = json_format.MessageToDict(request.outputs)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
+
+
+class GateMocks(Mocks):
+    """Answers registrations and invokes as the engine would in the chosen mode.
+
+    In preview a new resource's outputs are only its inputs: ids, ARNs and every other computed
+    output stay unknown, as in `pulumi preview`. In up mode the fake cloud adds plausible ids, ARNs
+    and endpoints, as the policies see them during `pulumi up`.
+    """
+
+    def __init__(self, cloud: FakeCloud, preview: bool) -> None:
+        self.cloud = cloud
+        self.preview = preview
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        if self.preview:
+            return "", dict(args.inputs)
+        return self.cloud.create(args.typ, args.name, dict(args.inputs))
+
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return self.cloud.invoke(args.token, dict(args.args)), None
+
+
+def _registration_record(request: Any, urn: str) -> Registration:
+    """The request as JSON: what the engine keeps for the resource and forwards to the pack."""
+    timeouts = request.customTimeouts
+    return {
+        "urn": urn,
+        "type": request.type,
+        "name": request.name,
+        "custom": bool(request.custom),
+        "parent": request.parent or None,
+        "provider": request.provider or None,
+        "version": request.version or None,
+        "dependencies": list(request.dependencies),
+        "propertyDependencies": {
+            key: list(value.urns) for key, value in request.propertyDependencies.items()
+        },
+        "options": {
+            "protect": bool(request.protect),
+            "ignoreChanges": list(request.ignoreChanges),
+            "deleteBeforeReplace": (
+                bool(request.deleteBeforeReplace) if request.deleteBeforeReplaceDefined else None
+            ),
+            "aliases": list(request.aliasURNs),
+            "additionalSecretOutputs": list(request.additionalSecretOutputs),
+            "customTimeouts": (
+                {"create": timeouts.create, "update": timeouts.update, "delete": timeouts.delete}
+                if request.HasField("customTimeouts")
+                and (timeouts.create or timeouts.update or timeouts.delete)
+                else None
+            ),
+            "retainOnDelete": bool(request.retainOnDelete),
+        },
+        "inputs": json_format.MessageToDict(request.object),
+    }

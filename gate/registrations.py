@@ -1,0 +1,154 @@
+"""From the child's registration record to the `Plan`: wire values decoded with the policy client's
+own codec, custom timeouts in seconds, and the default providers the engine would add.
+
+The language SDK never registers default providers; the engine creates one per package and
+version (`default_7_51_1`) from the stack's `<package>:*` config and passes it to every policy
+call as the resource's provider, so the gate does the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from google.protobuf import struct_pb2
+
+from gate.analyzer import UNKNOWN_WIRE_VALUE, decode_struct
+from gate.plan import STACK_TYPE, Plan, PlannedResource, ResourceOptions
+
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms)")
+_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def decode_wire(properties: Mapping[str, Any]) -> dict[str, Any]:
+    """Wire-form JSON properties as Python values (`UNKNOWN`, `Secret`), via the client's codec."""
+    if not properties:
+        return {}
+    struct = struct_pb2.Struct()
+    struct.update(dict(properties))
+    return decode_struct(struct)
+
+
+def build_plan(
+    *,
+    project: str,
+    stack: str,
+    mode: str,
+    registrations: list[dict[str, Any]],
+    stack_outputs: Mapping[str, Any],
+    config: Mapping[str, str],
+) -> Plan:
+    """The plan of one program run, default providers included, in a stable tree order."""
+    resources: list[PlannedResource] = []
+    providers: dict[tuple[str, str], PlannedResource] = {}
+    for record in registrations:
+        provider_ref = record["provider"]
+        if record["custom"] and not provider_ref and not record["type"].startswith("pulumi:"):
+            package = record["type"].split(":", 1)[0]
+            key = (package, record.get("version") or "")
+            if key not in providers:
+                providers[key] = _default_provider(project, stack, package, key[1], config)
+            provider_ref = _reference(providers[key], mode)
+        if record["type"] == STACK_TYPE:
+            record = {**record, "outputs": stack_outputs}
+        resources.append(_planned(record, provider_ref))
+    ordered = _tree_order([*providers.values(), *resources])
+    return Plan(project, stack, mode, tuple(ordered), decode_wire(stack_outputs))
+
+
+def provider_reference_urn(reference: str | None) -> str | None:
+    """The URN part of a provider reference (`<urn>::<id>`)."""
+    return reference.rsplit("::", 1)[0] if reference else None
+
+
+def _planned(record: dict[str, Any], provider_ref: str | None) -> PlannedResource:
+    options = record["options"]
+    return PlannedResource(
+        urn=record["urn"],
+        type=record["type"],
+        name=record["name"],
+        custom=record["custom"],
+        parent=record["parent"],
+        provider=provider_ref,
+        dependencies=tuple(record["dependencies"]),
+        property_dependencies={k: tuple(v) for k, v in record["propertyDependencies"].items()},
+        options=ResourceOptions(
+            protect=options["protect"],
+            ignore_changes=tuple(options["ignoreChanges"]),
+            delete_before_replace=options["deleteBeforeReplace"],
+            aliases=tuple(options["aliases"]),
+            additional_secret_outputs=tuple(options["additionalSecretOutputs"]),
+            custom_timeouts=_timeouts(options["customTimeouts"]),
+            retain_on_delete=options["retainOnDelete"],
+        ),
+        inputs=decode_wire(record["inputs"]),
+        outputs=decode_wire(record.get("outputs") or {}),
+    )
+
+
+def _default_provider(
+    project: str, stack: str, package: str, version: str, config: Mapping[str, str]
+) -> PlannedResource:
+    name = "default" + (f"_{version.replace('.', '_').replace('-', '_')}" if version else "")
+    urn = f"urn:pulumi:{stack}::{project}::pulumi:providers:{package}::{name}"
+    inputs: dict[str, Any] = {
+        key.split(":", 1)[1]: value
+        for key, value in config.items()
+        if key.startswith(f"{package}:")
+    }
+    if version:
+        inputs["version"] = version
+    return PlannedResource(
+        urn=urn,
+        type=f"pulumi:providers:{package}",
+        name=name,
+        custom=True,
+        parent=None,
+        provider=None,
+        dependencies=(),
+        property_dependencies={},
+        options=ResourceOptions(),
+        inputs=inputs,
+        outputs=inputs,
+    )
+
+
+def _reference(provider: PlannedResource, mode: str) -> str:
+    """`<urn>::<id>`; a provider not yet created has an unknown id during preview."""
+    provider_id = (
+        UNKNOWN_WIRE_VALUE if mode == "preview" else "00000000-0000-4000-8000-000000000000"
+    )
+    return f"{provider.urn}::{provider_id}"
+
+
+def _timeouts(raw: Mapping[str, str] | None) -> dict[str, float] | None:
+    """`"5m"`-style durations (as the SDK sends them) in seconds (as the engine forwards them)."""
+    if not raw:
+        return None
+    return {key: _seconds(value) for key, value in raw.items() if value}
+
+
+def _seconds(duration: str) -> float:
+    return sum(float(amount) * _SECONDS[unit] for amount, unit in _DURATION.findall(duration))
+
+
+def _tree_order(resources: list[PlannedResource]) -> list[PlannedResource]:
+    """Depth-first from the roots, siblings by kind, type and name: stable across runs."""
+    kind_rank = {"stack": 0, "provider": 1, "component": 2, "resource": 3}
+    children: dict[str | None, list[PlannedResource]] = {}
+    known = {r.urn for r in resources}
+    for resource in resources:
+        parent = resource.parent if resource.parent in known else None
+        children.setdefault(parent, []).append(resource)
+    ordered: list[PlannedResource] = []
+
+    def visit(parent: str | None) -> None:
+        for child in sorted(
+            children.get(parent, []), key=lambda r: (kind_rank[r.kind], r.type, r.name)
+        ):
+            ordered.append(child)
+            visit(child.urn)
+
+    visit(None)
+    return ordered

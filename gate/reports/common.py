@@ -1,0 +1,49 @@
+"""Facts every report format shows the same way: where a finding points, its resource's label,
+the display name of its policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gate.analysis import Finding
+from gate.result import GateResult, SourceLocation
+
+
+def location_of(result: GateResult, urn: str) -> SourceLocation | None:
+    return result.locations.get(urn)
+
+
+def relative_file(result: GateResult, path: Path) -> str:
+    """The file relative to the project root (as a reviewer sees it in the repository)."""
+    try:
+        return path.resolve().relative_to(result.stack_config.project.root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def where(result: GateResult, urn: str) -> str:
+    """`Pulumi.prod.yaml:12 (enterprise-identity:userPool)` or an empty string."""
+    location = location_of(result, urn)
+    if location is None:
+        return ""
+    return f"{relative_file(result, location.file)}:{location.line} ({location.key_path})"
+
+
+def resource_label(result: GateResult, urn: str) -> str:
+    """`name (type)` for a URN of the plan, the URN itself otherwise."""
+    resource = result.resource(urn)
+    return f"{resource.name} ({resource.type})" if resource else urn
+
+
+def policy_title(result: GateResult, finding: Finding) -> str:
+    policy = result.policy(finding.policy_name)
+    return policy.display_name if policy and policy.display_name else finding.policy_name
+
+
+def remediation_of(result: GateResult, finding: Finding) -> str:
+    policy = result.policy(finding.policy_name)
+    return policy.remediation_steps.strip() if policy else ""
+
+
+def level_label(finding: Finding) -> str:
+    return "mandatory" if finding.mandatory else finding.enforcement_level

@@ -1,0 +1,126 @@
+"""SARIF 2.1.0 for code scanning (GitHub, Azure DevOps): one rule per policy of the pack, one
+result per violation, located at the line of `Pulumi.<stack>.yaml` that configures the offending
+resource's component, with the resource URN as logical location."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from gate.analysis import Finding
+from gate.analyzer import PolicyMeta
+from gate.reports.common import location_of, relative_file, remediation_of
+from gate.result import GateResult
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# GitHub ranks code-scanning alerts by `security-severity` (0-10).
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+SRCROOT = "%SRCROOT%"
+
+
+def render_sarif(result: GateResult) -> str:
+    return json.dumps(build_sarif(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def build_sarif(result: GateResult) -> dict[str, Any]:
+    policies = list(result.info.policies)
+    rule_index = {policy.name: index for index, policy in enumerate(policies)}
+    findings = [f for _, group in result.findings_by_severity() for f in group]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": result.info.name,
+                "version": result.info.version or "0.0.0",
+                "informationUri": "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/",
+                "rules": [_rule(policy) for policy in policies],
+            }
+        },
+        "automationDetails": {"id": f"enterprise-identity-gate/{result.plan.stack}/"},
+        "originalUriBaseIds": {SRCROOT: {"uri": result.stack_config.project.root.as_uri() + "/"}},
+        "invocations": [
+            {
+                "executionSuccessful": True,
+                "commandLine": f"python -m gate preview --stack {result.plan.stack} --mode {result.mode} --format sarif",
+            }
+        ],
+        "results": [_result(result, finding, rule_index) for finding in findings],
+        "properties": {"mode": result.mode, "verdict": result.verdict()},
+    }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _rule(policy: PolicyMeta) -> dict[str, Any]:
+    rule: dict[str, Any] = {
+        "id": policy.name,
+        "shortDescription": {"text": policy.display_name or policy.name},
+        "fullDescription": {"text": policy.description or policy.name},
+        "defaultConfiguration": {"level": _level(policy.enforcement_level)},
+        "properties": {"tags": ["security", *policy.tags]},
+    }
+    if policy.name:
+        rule["name"] = "".join(part.capitalize() for part in policy.name.split("-"))
+    if policy.remediation_steps:
+        rule["help"] = {"text": policy.remediation_steps, "markdown": policy.remediation_steps}
+    if policy.severity in SECURITY_SEVERITY:
+        rule["properties"]["security-severity"] = SECURITY_SEVERITY[policy.severity]
+    if policy.url:
+        rule["helpUri"] = policy.url
+    return rule
+
+
+def _result(result: GateResult, finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+    resource = result.resource(finding.urn)
+    location = location_of(result, finding.urn)
+    physical = {
+        "artifactLocation": {
+            "uri": relative_file(
+                result, location.file if location else result.stack_config.stack_file
+            ),
+            "uriBaseId": SRCROOT,
+        },
+        "region": {"startLine": location.line if location else 1},
+    }
+    remediation = remediation_of(result, finding)
+    text = finding.message.strip()
+    if remediation:
+        text += f"\nRemediation: {remediation}"
+    sarif_result: dict[str, Any] = {
+        "ruleId": finding.policy_name,
+        "level": _level(finding.enforcement_level),
+        "message": {"text": text},
+        "locations": [
+            {
+                "physicalLocation": physical,
+                "logicalLocations": [
+                    {
+                        "fullyQualifiedName": finding.urn,
+                        "name": resource.name if resource else finding.urn,
+                        "kind": "resource",
+                    }
+                ],
+            }
+        ],
+        "partialFingerprints": {
+            "gateFinding/v1": hashlib.sha256(
+                f"{finding.policy_name}|{finding.urn}".encode()
+            ).hexdigest()
+        },
+        "properties": {
+            "blocksAt": finding.blocks_at,
+            "severity": finding.severity or "unspecified",
+            "resourceType": resource.type if resource else None,
+            "configKey": location.key_path if location else None,
+            "controls": result.controls(finding),
+        },
+    }
+    if finding.policy_name in rule_index:
+        sarif_result["ruleIndex"] = rule_index[finding.policy_name]
+    return sarif_result
+
+
+def _level(enforcement_level: str) -> str:
+    """Mandatory (and remediate) violations block: `error`; advisory ones warn: `warning`."""
+    return {"mandatory": "error", "remediate": "error", "advisory": "warning"}.get(
+        enforcement_level, "none"
+    )
