@@ -1,11 +1,15 @@
 """Points each resource at the line of `Pulumi.<stack>.yaml` that configures its component, so a
 SARIF result (or a table row) lands on the YAML a reviewer would edit.
 
-Components are named after what they build and the stack keys after what they configure, so the
-match is by name: the top-level `<project>:<key>` whose key matches the type or name of one of
-the resource's ancestors (`UserPool` ~ `userPool`, `AppClients` ~ `appClients`), then inside it,
-as deep as possible, the list item or key whose name appears in an ancestor's name (tenant
-`acme` ~ component `tenant-acme`). A resource that matches nothing points at the `config:` line.
+Components are named after what they build and stack keys after what they configure, so the
+match is by name, in two steps:
+1. the section: the config key (not inside a list) named like the nearest ancestor's type
+   (`UserPool` ~ `userPool`, `UserGroups` ~ `groups`, `AuthMonitoring` ~ `monitoring`,
+   `RoleMappings` ~ `identityPool.roleMappings`);
+2. the entry: the list item or object whose `name`/`id` appears, as whole words, in the
+   resource's name (tenant `contoso` ~ `ei-prod-contoso-group`), preferring entries inside the
+   section and the longest name.
+A resource that matches neither points at the `config:` line.
 """
 
 from __future__ import annotations
@@ -17,67 +21,92 @@ from gate.result import SourceLocation
 from gate.source_map import KeyPath, SourceMap
 from gate.stack import StackConfig
 
+_MIN_SUFFIX = 5  # `monitoring` may end `AuthMonitoring`; a 3-letter key may not end anything
+
 
 def locate_resources(plan: Plan, config: StackConfig) -> dict[str, SourceLocation]:
     """A location for every resource of the plan."""
     source = config.source
-    top_keys = [
-        path for path in source.children(("config",)) if not str(path[1]).startswith("aws:")
-    ]
+    sections = _sections(source)
     locations: dict[str, SourceLocation] = {}
     for resource in plan.resources:
-        path = _best_path(list(plan.ancestors(resource.urn)), top_keys, source)
+        chain = list(plan.ancestors(resource.urn))
+        if resource.kind == "provider":
+            path = _provider_key(resource, source)
+        else:
+            path = _entry(chain, _section(chain, sections), source) if chain else None
         line = source.line_of(path) if path else source.lines.get(("config",), 1)
         locations[resource.urn] = SourceLocation(config.stack_file, line, _dotted(path))
     return locations
 
 
-def _best_path(
-    chain: list[PlannedResource], top_keys: list[KeyPath], source: SourceMap
-) -> KeyPath | None:
-    words = [
-        _norm(word)
-        for resource in reversed(chain)
-        for word in (_short_type(resource), resource.name)
+def _provider_key(provider: PlannedResource, source: SourceMap) -> KeyPath | None:
+    """A default provider is configured by its package's keys (`aws:region`, ...)."""
+    package = provider.type.rsplit(":", 1)[-1]
+    keys = [p for p in source.children(("config",)) if str(p[1]).startswith(f"{package}:")]
+    return keys[0] if keys else None
+
+
+def _sections(source: SourceMap) -> list[KeyPath]:
+    """Config keys outside lists (`enterprise-identity:userPool`, `...:identityPool.roleMappings`)."""
+    return [
+        path
+        for path in source.lines
+        if len(path) >= 2
+        and path[0] == "config"
+        and not str(path[1]).startswith("aws:")
+        and all(isinstance(part, str) for part in path)
     ]
-    top = next(
-        (
-            key
-            for word in words
-            for key in top_keys
-            if _similar(_norm(str(key[1]).split(":", 1)[-1]), word)
-        ),
-        None,
-    )
-    if top is None:
+
+
+def _section(chain: list[PlannedResource], sections: list[KeyPath]) -> KeyPath | None:
+    for resource in chain:
+        word = _norm(resource.type.rsplit(":", 1)[-1])
+        ranked = sorted(
+            (rank, len(path), path)
+            for path in sections
+            if (rank := _match_rank(_norm(str(path[-1]).split(":", 1)[-1]), word)) is not None
+            and (rank == 0 or resource.kind == "component")  # a LogGroup is no `groups` entry
+        )
+        if ranked:
+            return ranked[0][2]
+    return None
+
+
+def _match_rank(key: str, word: str) -> int | None:
+    """0 for the same word (plurals aside), 1 when the type ends with the key, else no match."""
+    key, word = key.rstrip("s"), word.rstrip("s")
+    if not key or not word:
         return None
-    names = [resource.name.lower() for resource in chain]
-    return _descend(top, names, source)
+    if key == word:
+        return 0
+    if len(key) >= _MIN_SUFFIX and word.endswith(key):
+        return 1
+    return None
 
 
-def _descend(path: KeyPath, names: list[str], source: SourceMap) -> KeyPath:
-    """Follows the children whose label or key appears in an ancestor's name, deepest first."""
-    for child in source.children(path):
-        label = source.labels.get(child) if isinstance(child[-1], int) else str(child[-1])
-        if label and any(_contains_word(name, label.lower()) for name in names):
-            return _descend(child, names, source)
-    return path
+def _entry(
+    chain: list[PlannedResource], section: KeyPath | None, source: SourceMap
+) -> KeyPath | None:
+    name = chain[0].name.lower()
+    labeled = [
+        (len(label), len(path), path)
+        for path, label in source.labels.items()
+        if path[0] == "config" and len(label) >= 3 and _contains_words(name, label.lower())
+    ]
+    inside = [entry for entry in labeled if section and entry[2][: len(section)] == section]
+    candidates = inside or labeled
+    if candidates:
+        return max(candidates)[2]
+    return section
 
 
-def _contains_word(name: str, word: str) -> bool:
-    return re.search(rf"(^|[^a-z0-9]){re.escape(word)}($|[^a-z0-9])", name) is not None
-
-
-def _similar(key: str, word: str) -> bool:
-    return bool(key) and bool(word) and (key == word or key.rstrip("s") == word.rstrip("s"))
+def _contains_words(name: str, words: str) -> bool:
+    return re.search(rf"(^|[^a-z0-9]){re.escape(words)}($|[^a-z0-9])", name) is not None
 
 
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-def _short_type(resource: PlannedResource) -> str:
-    return resource.type.rsplit(":", 1)[-1]
 
 
 def _dotted(path: KeyPath | None) -> str:

@@ -17,7 +17,7 @@ class SourceMap:
 
     path: Path
     lines: dict[KeyPath, int] = field(default_factory=dict)
-    labels: dict[KeyPath, str] = field(default_factory=dict)
+    labels: dict[KeyPath, str] = field(default_factory=dict)  # a node's `name`/`id` value
 
     @classmethod
     def from_file(cls, path: Path) -> SourceMap:
@@ -47,6 +47,9 @@ class SourceMap:
 
     def _index(self, node: yaml.Node, key_path: KeyPath) -> None:
         if isinstance(node, yaml.MappingNode):
+            label = _item_label(node)
+            if key_path and label:
+                self.labels[key_path] = label
             for key_node, value_node in node.value:
                 child = (*key_path, str(key_node.value))
                 self.lines[child] = key_node.start_mark.line + 1

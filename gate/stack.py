@@ -10,6 +10,7 @@ still delivered to the program as a secret.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,19 @@ import yaml
 
 from gate.errors import StackFileError, StackNotFoundError
 from gate.source_map import SourceMap
+
+
+class _Yaml12Loader(yaml.SafeLoader):
+    """YAML as the Pulumi CLI (Go, YAML 1.2) reads it: `on`, `yes`, `off`, `no` stay strings."""
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 SECRET_PLACEHOLDER = "offline-placeholder-secret"
 
@@ -99,7 +113,7 @@ def available_stacks(project: Project) -> list[str]:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"{path.name}:{mark.line + 1}:{mark.column + 1}" if mark else path.name

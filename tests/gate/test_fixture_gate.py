@@ -1,0 +1,118 @@
+"""The gate end to end on a small fixture program and pack: modes, exit codes, error messages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gate.result import GateResult
+
+from .conftest import fixture_cli
+
+pytestmark = pytest.mark.slow
+
+
+def test_preview_passes_and_reports_the_remediation_it_applied() -> None:
+    run = fixture_cli("ok", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    document = json.loads(run.stdout)
+    assert document["summary"]["passed"] is True
+    assert document["violations"] == []
+    assert document["autofixes"] == [
+        {
+            "policy": "fixture-token-revocation",
+            "urn": "urn:pulumi:ok::gate-fixture::gate-fixture:cognito:Directory$aws:cognito/userPoolClient:UserPoolClient::directory-web",
+            "changedKeys": ["enableTokenRevocation"],
+        }
+    ]
+
+
+def test_preview_sees_unknown_outputs_and_secrets_as_the_engine_sends_them() -> None:
+    document = json.loads(fixture_cli("ok", "--format", "json").stdout)
+    resources = {r["name"]: r for r in document["plan"]["resources"]}
+    assert resources["directory-web"]["inputs"]["userPoolId"] == "[unknown]"
+    assert resources["directory-pool"]["protect"] is True
+    assert document["plan"]["outputs"] == {"clientName": "[secret]", "poolArn": "[unknown]"}
+    provider = resources["default_7_51_1"]
+    assert provider["inputs"] == {"region": "eu-west-1", "version": "7.51.1"}
+
+
+def test_up_mode_knows_outputs_and_says_a_violation_only_blocks_at_up(
+    fixture_up_result: GateResult,
+) -> None:
+    assert fixture_up_result.exit_code == 1
+    [finding] = fixture_up_result.analysis.findings
+    assert finding.policy_name == "fixture-pool-in-us"
+    assert finding.blocks_at == "up"
+    assert finding.severity == "critical"
+    client = next(r for r in fixture_up_result.plan.resources if r.name == "directory-web")
+    assert str(client.inputs["userPoolId"]).startswith("eu-west-1_")
+
+
+def test_broken_stack_fails_with_mandatory_and_lists_advisory() -> None:
+    run = fixture_cli("weak", "--format", "json")
+    assert run.returncode == 1
+    document = json.loads(run.stdout)
+    by_policy = {v["policy"]: v for v in document["violations"]}
+    assert by_policy["fixture-password-length"]["mandatory"] is True
+    assert by_policy["fixture-password-length"]["blocksAt"] == "preview"
+    assert (
+        "Password minimum length 8 is below 14" in by_policy["fixture-password-length"]["message"]
+    )
+    assert by_policy["fixture-mfa-required"]["enforcementLevel"] == "advisory"
+    assert by_policy["fixture-password-length"]["controls"] == [
+        "pci-dss-4.0:8.3.6",
+        "securityhub:Cognito.2",
+    ]
+
+
+def test_policy_config_file_changes_the_threshold(tmp_path: pytest.TempPathFactory) -> None:
+    config = tmp_path / "strict.json"  # type: ignore[operator]
+    config.write_text(json.dumps({"fixture-password-length": {"minimumLength": 20}}))
+    run = fixture_cli("ok", "--format", "json", "--policy-pack-config", str(config))
+    assert run.returncode == 1
+    assert "below 20" in json.loads(run.stdout)["violations"][0]["message"]
+
+
+def test_invalid_policy_config_exits_2_naming_the_key(tmp_path: pytest.TempPathFactory) -> None:
+    config = tmp_path / "bad.json"  # type: ignore[operator]
+    config.write_text(json.dumps({"fixture-password-length": {"minimumLength": "long"}}))
+    run = fixture_cli("ok", "--policy-pack-config", str(config))
+    assert run.returncode == 2
+    assert "fixture-password-length.minimumLength" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_program_config_error_exits_2_with_the_programs_message() -> None:
+    run = fixture_cli("tooshort")
+    assert run.returncode == 2
+    assert run.stderr.strip() == (
+        "error: stack 'tooshort' has a config error: Pulumi.tooshort.yaml: "
+        "gate-fixture:pool.minimumLength: 4 is below the AWS minimum 6"
+    )
+
+
+def test_program_bug_exits_2_with_where_it_happened_and_no_traceback() -> None:
+    run = fixture_cli("crash")
+    assert run.returncode == 2
+    assert "the program failed at __main__.py:" in run.stderr
+    assert "KeyError: 'crash'" in run.stderr
+    assert "Traceback" not in run.stderr
+    verbose = fixture_cli("crash", "--verbose")
+    assert "Traceback" in verbose.stderr
+
+
+def test_bad_yaml_and_unknown_stack_exit_2() -> None:
+    bad = fixture_cli("badyaml")
+    assert bad.returncode == 2
+    assert "Pulumi.badyaml.yaml:4:" in bad.stderr and "not valid YAML" in bad.stderr
+    missing = fixture_cli("nope")
+    assert missing.returncode == 2
+    assert "unknown stack 'nope'" in missing.stderr
+
+
+def test_bad_command_line_exits_2() -> None:
+    run = fixture_cli("ok", "--format", "xml")
+    assert run.returncode == 2
+    assert "xml" in run.stderr
