@@ -1,0 +1,23 @@
+"""The ``identity-ops`` command line: one sub-application per command group."""
+
+import typer
+
+from identity_ops.cli import auth, health, mfa, report, users
+
+app = typer.Typer(
+    name="identity-ops",
+    help="Day-2 operations for an Amazon Cognito user pool: bulk users, MFA, analytics, health, smoke tests.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(users.app, name="users")
+app.add_typer(mfa.app, name="mfa")
+app.add_typer(report.app, name="report")
+app.add_typer(health.app, name="health")
+app.add_typer(auth.app, name="auth")
+
+
+def main() -> None:
+    """Console-script entry point (``identity-ops``)."""
+    app()

@@ -1,0 +1,38 @@
+"""``identity-ops mfa enforce``."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from identity_ops.cli.common import Target, aws_command
+from identity_ops.cli.users import finish
+from identity_ops.jobs.bulk import BulkSettings
+from identity_ops.jobs.mfa_enforce import MfaOptions, run_mfa_enforce
+
+app = typer.Typer(help="Bulk MFA settings.", no_args_is_help=True)
+
+
+@app.command("enforce")
+@aws_command
+def enforce(
+    target: Target,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="totp-or-sms (TOTP if verified, else SMS to a verified phone), totp, sms.",
+        ),
+    ] = "totp-or-sms",
+    list_filter: Annotated[
+        str | None, typer.Option("--filter", help="Only users matching this ListUsers filter.")
+    ] = None,
+    journal: Annotated[Path | None, typer.Option("--journal", help="Journal file.")] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Ignore an existing journal.")] = False,
+) -> None:
+    """Set users' MFA preference (TOTP preferred, SMS where a verified phone exists); report who cannot be enrolled."""
+    options = MfaOptions(
+        method, list_filter, target.dry_run, BulkSettings(target.concurrency, journal, fresh)
+    )
+    target.confirm(f"set the MFA preference of the users of {target.pool_id}?")
+    finish(target, run_mfa_enforce(target.clients, target.pool_id, options, target.errors))

@@ -1,0 +1,1 @@
+"""One module per command's job; each takes typed options and returns a report."""

@@ -1,0 +1,100 @@
+"""``health publish`` and ``health check``: the pool's numbers into CloudWatch, alarms out of it.
+
+Metrics go under a custom namespace (``AWS/`` is reserved) with the pool id as the ``UserPool``
+dimension, the same dimension name Cognito's own metrics use, so dashboards can put them side by
+side. ``health check`` reads the state of the alarms that watch the pool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from identity_ops.errors import UsageError
+from identity_ops.jobs.analytics import Analytics
+
+DEFAULT_NAMESPACE = "EnterpriseIdentity/Cognito"
+DIMENSION = "UserPool"
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    value: float
+    unit: str
+
+
+def metrics_from(stats: Analytics) -> list[Metric]:
+    """The published metrics; MFA adoption only when it was measured."""
+    metrics = [
+        Metric("TotalUsers", stats.total, "Count"),
+        Metric("UnconfirmedUsers", stats.by_status.get("UNCONFIRMED", 0), "Count"),
+        Metric("DisabledUsers", stats.disabled, "Count"),
+        Metric("ConfirmationRate", round(stats.confirmation_rate * 100, 2), "Percent"),
+    ]
+    if stats.mfa_adoption is not None:
+        metrics.append(Metric("MfaAdoption", round(stats.mfa_adoption * 100, 2), "Percent"))
+    return metrics
+
+
+def check_namespace(namespace: str) -> None:
+    if not namespace or namespace.startswith("AWS/") or len(namespace) > 255:
+        raise UsageError(
+            f"--namespace {namespace!r}: use a custom namespace (1-255 characters, not AWS/...)"
+        )
+
+
+def publish(cloudwatch: Any, pool_id: str, namespace: str, metrics: list[Metric]) -> None:
+    """One PutMetricData call (well under the 1,000-datum limit)."""
+    check_namespace(namespace)
+    cloudwatch.put_metric_data(
+        Namespace=namespace,
+        MetricData=[
+            {
+                "MetricName": metric.name,
+                "Value": float(metric.value),
+                "Unit": metric.unit,
+                "Dimensions": [{"Name": DIMENSION, "Value": pool_id}],
+            }
+            for metric in metrics
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class AlarmState:
+    name: str
+    state: str
+    reason: str
+    metric: str
+
+
+def pool_alarms(cloudwatch: Any, pool_id: str, name_prefix: str | None) -> list[AlarmState]:
+    """Metric alarms whose dimensions name the pool (or whose name starts with ``name_prefix``)."""
+    request: dict[str, Any] = {"AlarmTypes": ["MetricAlarm"]}
+    if name_prefix:
+        request["AlarmNamePrefix"] = name_prefix
+    alarms = []
+    for page in cloudwatch.get_paginator("describe_alarms").paginate(**request):
+        for alarm in page.get("MetricAlarms", []):
+            if name_prefix or _watches_pool(alarm, pool_id):
+                alarms.append(
+                    AlarmState(
+                        name=str(alarm["AlarmName"]),
+                        state=str(alarm.get("StateValue", "")),
+                        reason=str(alarm.get("StateReason", "")),
+                        metric=f"{alarm.get('Namespace', '')}/{alarm.get('MetricName', '')}".strip(
+                            "/"
+                        ),
+                    )
+                )
+    return sorted(alarms, key=lambda a: a.name)
+
+
+def _watches_pool(alarm: dict[str, Any], pool_id: str) -> bool:
+    dimensions = list(alarm.get("Dimensions", []))
+    for query in alarm.get("Metrics", []) or []:
+        dimensions.extend(
+            ((query.get("MetricStat") or {}).get("Metric") or {}).get("Dimensions", [])
+        )
+    return any(d.get("Value") == pool_id for d in dimensions)
