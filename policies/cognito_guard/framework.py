@@ -32,11 +32,14 @@ __all__ = [
     "Config",
     "Controls",
     "Finding",
+    "JsonSchema",
+    "Meta",
     "Resource",
     "Stack",
     "boolean",
     "integer",
     "one_of",
+    "policy_meta",
     "resource_policy",
     "stack_policy",
     "string_list",
@@ -268,6 +271,32 @@ class Meta:
         }
 
 
+def policy_meta(
+    area: str,
+    name: str,
+    display_name: str,
+    description: str,
+    severity: str,
+    remediation_steps: str,
+    *,
+    level: str = "mandatory",
+    controls: Controls | None = None,
+    config: Mapping[str, JsonSchema] | None = None,
+) -> Meta:
+    """`Meta` in the positional order rule modules read best (mandatory unless `level` says)."""
+    return Meta(
+        name=name,
+        display_name=display_name,
+        description=description,
+        area=area,
+        severity=severity,
+        enforcement_level=level,
+        remediation_steps=remediation_steps,
+        controls=controls or Controls(),
+        config=config or {},
+    )
+
+
 def resource_policy(
     meta: Meta,
     resource_types: Sequence[str],
@@ -335,3 +364,35 @@ def stack_policy(meta: Meta, check: StackCheck) -> StackValidationPolicy:
             args.not_applicable("; ".join(stack.deferred))
 
     return StackValidationPolicy(validate=validate, **meta.sdk_kwargs())
+
+
+# --- cross-resource references ------------------------------------------------------------------
+
+_EXACT_OUTPUTS: Final = ("name", "endpoint")
+_EMBEDDED_OUTPUTS: Final = ("id", "arn")
+_MIN_EMBEDDED_LENGTH: Final = 10
+
+
+def points_to(
+    source: Resource, target: Resource, properties: Sequence[str], values: Iterable[object] = ()
+) -> bool:
+    """Whether `source` references `target` through one of `properties`.
+
+    At preview the referenced ids are unknown, so the engine's property dependencies decide; at
+    `up` the known values are compared with the target's id, ARN, name or endpoint (an id or ARN
+    may also be embedded, as in `cognito-idp.<region>.amazonaws.com/<pool id>:<client id>`).
+    """
+    if any(target.urn in source.property_dependencies.get(p, ()) for p in properties):
+        return True
+    exact = {
+        v for k in _EXACT_OUTPUTS + _EMBEDDED_OUTPUTS if isinstance(v := target.props.get(k), str)
+    }
+    embedded = {
+        v
+        for k in _EMBEDDED_OUTPUTS
+        if isinstance(v := target.props.get(k), str) and len(v) >= _MIN_EMBEDDED_LENGTH
+    }
+    return any(
+        isinstance(value, str) and (value in exact or any(e in value for e in embedded))
+        for value in values
+    )

@@ -6,7 +6,16 @@ from typing import Final
 
 from pulumi_policy import Policy
 
-from cognito_guard import password
+from cognito_guard import (
+    clients,
+    identity_pool,
+    mfa,
+    monitoring,
+    password,
+    stack,
+    threat_protection,
+    user_pool,
+)
 
 PACK_DESCRIPTION: Final = (
     "Blocks insecure Amazon Cognito identity settings before deployment: password strength, MFA, "
@@ -18,5 +27,12 @@ PACK_DESCRIPTION: Final = (
 def all_policies() -> list[Policy]:
     """Every cognito-guard policy."""
     return [
+        *user_pool.POLICIES,
+        *threat_protection.POLICIES,
         *password.POLICIES,
+        *mfa.POLICIES,
+        *clients.POLICIES,
+        *identity_pool.POLICIES,
+        *stack.POLICIES,
+        *monitoring.POLICIES,
     ]

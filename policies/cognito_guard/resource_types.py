@@ -19,3 +19,6 @@ IAM_POLICY: Final = "aws:iam/policy:Policy"
 WAF_ASSOCIATION: Final = "aws:wafv2/webAclAssociation:WebAclAssociation"
 METRIC_ALARM: Final = "aws:cloudwatch/metricAlarm:MetricAlarm"
 APIGW_METHOD: Final = "aws:apigateway/method:Method"
+IDENTITY_POOL_PRINCIPAL_TAG: Final = (
+    "aws:cognito/identityPoolProviderPrincipalTag:IdentityPoolProviderPrincipalTag"
+)
