@@ -1,0 +1,1 @@
+"""Pulumi ComponentResources of enterprise-identity, one per module."""

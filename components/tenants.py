@@ -1,0 +1,58 @@
+"""SaaS tenants: per tenant an IAM role (ABAC-ready, trust pinned to the identity pool) and a
+group carrying that role. Tenant isolation rests on the immutable, admin-only
+``custom:tenant_id``; tenants' SSO providers and clients are built with the pool's own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.base import child, type_token
+from components.iam import identity_pool_role
+from settings.tenants import TenantSettings
+
+
+@dataclass(frozen=True)
+class TenantsArgs:
+    tenants: tuple[TenantSettings, ...]
+    user_pool_id: pulumi.Input[str]
+    identity_pool_id: pulumi.Input[str]
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class Tenants(pulumi.ComponentResource):
+    """Linear in the number of tenants: two resources each (plus policy attachments)."""
+
+    role_arns: dict[str, pulumi.Output[str]]
+    groups: dict[str, aws.cognito.UserGroup]
+
+    def __init__(
+        self, name: str, args: TenantsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(type_token("Tenants"), name, None, opts)
+        self.role_arns = {}
+        self.groups = {}
+        for tenant in args.tenants:
+            role = identity_pool_role(
+                f"{name}-{tenant.id}",
+                identity_pool_id=args.identity_pool_id,
+                amr="authenticated",
+                description=f"Role of tenant {tenant.id}",
+                managed_policy_arns=tenant.managed_policy_arns,
+                tags={**args.tags, "tenant": tenant.id},
+                parent=self,
+            )
+            self.role_arns[tenant.id] = role.arn
+            self.groups[tenant.id] = aws.cognito.UserGroup(
+                f"{name}-{tenant.id}-group",
+                user_pool_id=args.user_pool_id,
+                name=tenant.group_name,
+                description=tenant.display_name or f"Tenant {tenant.id}",
+                precedence=tenant.precedence,
+                role_arn=role.arn,
+                opts=child(self),
+            )
+        self.register_outputs({"tenantRoleArns": self.role_arns})

@@ -1,0 +1,129 @@
+"""Turning bad stack configuration into messages people can act on.
+
+Every problem names the stack file, the full config key path, the offending value and what is
+allowed, one problem per line, so a real ``pulumi up`` prints them without a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pydantic import ValidationError
+
+PROJECT = "enterprise-identity"
+
+# Values of pydantic discriminators that appear in error locations but are not config keys.
+_UNION_TAGS = frozenset(
+    {"SAML", "OIDC", "Google", "Facebook", "SignInWithApple", "LoginWithAmazon"}
+)
+
+KeyPath = tuple[str | int, ...]
+
+
+class StackConfigError(pulumi.RunError):
+    """The stack's configuration is invalid; the message lists every problem, one per line."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One invalid value: where it is (relative to the project namespace), what it is, why it is wrong."""
+
+    path: KeyPath
+    message: str
+    value: Any = None
+    has_value: bool = True
+
+
+_MISSING = object()
+
+
+def describe_value(value: Any) -> str:
+    """Render a config value compactly, the way it would appear in the YAML."""
+    try:
+        text = json.dumps(value, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def format_path(path: KeyPath, *, namespace: str = PROJECT) -> str:
+    """``("userPool", "mfa", 0)`` -> ``enterprise-identity:userPool.mfa[0]``."""
+    if path and path[0] == "aws:region":
+        return "aws:region"
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return f"{namespace}:{text}" if text else namespace
+
+
+def format_problem(stack_file: str, problem: ConfigProblem) -> str:
+    prefix = f"{stack_file}: {format_path(problem.path)}:"
+    if problem.has_value:
+        return f"{prefix} {describe_value(problem.value)} {problem.message}"
+    return f"{prefix} {problem.message}"
+
+
+def _allowed(ctx: dict[str, Any]) -> str:
+    expected = str(ctx.get("expected", ""))
+    return expected.replace("'", '"')
+
+
+def problem_from_pydantic(error: Any, base: KeyPath) -> ConfigProblem:
+    """Translate one pydantic error (a dict from ``ValidationError.errors()``) into a problem."""
+    loc: KeyPath = tuple(
+        part for part in error["loc"] if not (isinstance(part, str) and part in _UNION_TAGS)
+    )
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    kind: str = error["type"]
+    value = error.get("input", _MISSING)
+    path = base + loc
+    if "key" in ctx:
+        path = path + tuple(ctx["key"])
+        value = ctx.get("value", _MISSING)
+    messages = {
+        "missing": "is required",
+        "extra_forbidden": "is not a known setting here; check the spelling against the README config reference",
+        "literal_error": f"is not allowed; allowed: {_allowed(ctx)}",
+        "greater_than_equal": f"is below the minimum {ctx.get('ge')}",
+        "less_than_equal": f"is above the maximum {ctx.get('le')}",
+        "greater_than": f"must be greater than {ctx.get('gt')}",
+        "less_than": f"must be less than {ctx.get('lt')}",
+        "string_too_short": f"is too short; it needs at least {ctx.get('min_length')} characters",
+        "string_too_long": f"is too long; at most {ctx.get('max_length')} characters are allowed",
+        "too_short": f"has too few items; at least {ctx.get('min_length')} are required",
+        "too_long": f"has too many items; at most {ctx.get('max_length')} are allowed",
+        "string_pattern_mismatch": f"does not match the allowed pattern {ctx.get('pattern')}",
+        "union_tag_invalid": f"is not a known type; allowed: {ctx.get('expected_tags')}",
+        "union_tag_not_found": f"needs a `{ctx.get('discriminator', 'type')}` key",
+    }
+    if kind in messages:
+        message = messages[kind]
+    elif kind.startswith("aws_") or kind == "config_rule":
+        message = error["msg"]
+    else:
+        message = error["msg"][0].lower() + error["msg"][1:] if error["msg"] else kind
+        message = message.removeprefix("value error, ")
+    if kind == "missing" or kind == "union_tag_not_found" or value is _MISSING:
+        return ConfigProblem(path, message, has_value=False)
+    return ConfigProblem(path, message, value)
+
+
+def problems_from_validation_error(exc: ValidationError, base: KeyPath) -> list[ConfigProblem]:
+    return [problem_from_pydantic(error, base) for error in exc.errors(include_url=False)]
+
+
+def raise_if_problems(stack_file: str, problems: Iterable[ConfigProblem]) -> None:
+    lines = [format_problem(stack_file, problem) for problem in problems]
+    if lines:
+        raise StackConfigError(lines)

@@ -1,0 +1,214 @@
+"""Run the real Pulumi program under the SDK's mock runtime and record what it registers.
+
+The stack config comes from the real ``Pulumi.<stack>.yaml``, converted to the form the engine
+hands to a program (``PULUMI_CONFIG``: JSON text for structured values); every ``secure:`` value
+becomes a placeholder secret, as in the offline gate.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = "enterprise-identity"
+ACCOUNT = "123456789012"
+REGION = "eu-west-1"
+PLACEHOLDER_SECRET = "placeholder-secret-value"
+
+
+def stack_document(stack: str) -> dict[str, Any]:
+    """The ``config:`` mapping of ``Pulumi.<stack>.yaml`` as YAML values."""
+    text = (ROOT / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8")
+    config: dict[str, Any] = yaml.safe_load(text)["config"]
+    return config
+
+
+def to_raw(config: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """YAML config -> (PULUMI_CONFIG-style mapping, secret keys)."""
+    raw: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in config.items():
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            raw[key] = PLACEHOLDER_SECRET
+            secret_keys.append(key)
+        elif isinstance(value, str):
+            raw[key] = value
+        else:
+            raw[key] = json.dumps(value)
+    return raw, secret_keys
+
+
+def stack_raw(stack: str) -> dict[str, str]:
+    return to_raw(stack_document(stack))[0]
+
+
+@dataclass
+class Registered:
+    """One registered resource, with its inputs in wire (camelCase) form."""
+
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    urn: str = ""
+    parent: str = ""
+
+
+class RecordingMocks(pulumi.runtime.Mocks):
+    """Answers like the AWS provider would for the outputs the program reads; refuses invokes."""
+
+    def __init__(self) -> None:
+        self.resources: list[Registered] = []
+        self.calls: list[str] = []
+
+    def new_resource(
+        self, args: pulumi.runtime.MockResourceArgs
+    ) -> tuple[str | None, dict[str, Any]]:
+        self.resources.append(Registered(args.typ, args.name, dict(args.inputs)))
+        outputs = dict(args.inputs)
+        resource_id = f"{args.name}-id"
+        service = args.typ.split(":")[1].split("/")[0]
+        outputs.setdefault("arn", f"arn:aws:{service}:{REGION}:{ACCOUNT}:{args.name}")
+        if args.typ == "aws:cognito/userPool:UserPool":
+            resource_id = f"{REGION}_TestPool1"
+            outputs["arn"] = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{resource_id}"
+            outputs["endpoint"] = f"cognito-idp.{REGION}.amazonaws.com/{resource_id}"
+        elif args.typ == "aws:cognito/userPoolClient:UserPoolClient" and args.inputs.get(
+            "generateSecret"
+        ):
+            outputs["clientSecret"] = f"client-secret-of-{args.name}"
+        elif args.typ == "aws:cognito/identityPool:IdentityPool":
+            resource_id = f"{REGION}:00000000-0000-0000-0000-000000000001"
+        elif args.typ == "aws:iam/role:Role":
+            outputs["arn"] = f"arn:aws:iam::{ACCOUNT}:role/{args.name}"
+            outputs["name"] = args.name
+        elif args.typ == "aws:cognito/userPoolDomain:UserPoolDomain":
+            outputs["cloudfrontDistribution"] = "d111111abcdef8.cloudfront.net"
+        return resource_id, outputs
+
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        self.calls.append(args.token)
+        raise AssertionError(f"the program must not call provider functions: {args.token}")
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The SDK's mock monitor, also noting which resources asked to be ``protect``ed."""
+
+    def __init__(self, mocks: RecordingMocks) -> None:
+        super().__init__(mocks)
+        self.protected: set[str] = set()
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        if request.protect:
+            self.protected.add(request.name)
+        return super().RegisterResource(request)
+
+
+@dataclass
+class ProgramRun:
+    """What one run of ``__main__.py`` registered and exported."""
+
+    resources: list[Registered]
+    outputs: dict[str, Any] = field(default_factory=dict)
+    secret_outputs: set[str] = field(default_factory=set)
+    calls: list[str] = field(default_factory=list)
+    protected: set[str] = field(default_factory=set)
+
+    def of_type(self, type_token: str) -> list[Registered]:
+        return [r for r in self.resources if r.type == type_token]
+
+    def one(self, type_token: str) -> Registered:
+        found = self.of_type(type_token)
+        assert len(found) == 1, f"expected one {type_token}, found {len(found)}"
+        return found[0]
+
+    def named(self, name: str) -> Registered:
+        return next(r for r in self.resources if r.name == name)
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for resource in self.resources:
+            counts[resource.type] = counts.get(resource.type, 0) + 1
+        return counts
+
+
+def _resolve(value: Any) -> tuple[Any, bool]:
+    output = pulumi.Output.from_input(value)
+    resolved = _sync_await(output.future())
+    secret = _sync_await(output.is_secret())
+    return resolved, bool(secret)
+
+
+def run_program(
+    stack: str, raw: Mapping[str, str], secret_keys: list[str] | None = None
+) -> ProgramRun:
+    """Run ``__main__.py`` for ``stack`` with ``raw`` config under mocks; wait for every resource."""
+    mocks = RecordingMocks()
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_all_config(dict(raw), secret_keys or [])
+    exported: dict[str, Any] = {}
+    original_export: Callable[[str, Any], None] = pulumi.export
+
+    def program() -> None:
+        pulumi.export = exported.__setitem__  # type: ignore[assignment]
+        try:
+            runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+        finally:
+            pulumi.export = original_export
+
+    try:
+        _sync_await(run_pulumi_func(program))
+    finally:
+        pulumi.export = original_export
+    by_urn = {
+        registration.urn: registration
+        for registration in monitor.get_registered_resources().values()
+    }
+    _attach_structure(mocks.resources, by_urn)
+    run = ProgramRun(mocks.resources, calls=mocks.calls, protected=monitor.protected)
+    for name, value in exported.items():
+        run.outputs[name], secret = _resolve(value)
+        if secret:
+            run.secret_outputs.add(name)
+    return run
+
+
+def _attach_structure(resources: list[Registered], by_urn: Mapping[str, Any]) -> None:
+    """Fill each resource's URN and its parent's type chain from the mock monitor's records."""
+    for resource in resources:
+        for urn in by_urn:
+            if urn.endswith(f"::{resource.name}") and urn.split("::")[2].endswith(resource.type):
+                resource.urn = urn
+                qualified = urn.split("::")[2]
+                resource.parent = qualified.rsplit("$", 1)[0] if "$" in qualified else ""
+                break
+
+
+def resource_types(run: ProgramRun) -> Iterator[str]:
+    yield from sorted({r.type for r in run.resources})
+
+
+_SIG_KEY = "4dabf18193072939515e22adb298388d"  # pulumi.runtime.rpc: the special signature key
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # ... and the signature of a secret value
+
+
+def is_secret(value: Any) -> bool:
+    """Whether a recorded input arrived at the engine as a Pulumi secret."""
+    return isinstance(value, dict) and value.get(_SIG_KEY) == _SECRET_SIG
+
+
+def unwrap(value: Any) -> Any:
+    return value["value"] if is_secret(value) else value
