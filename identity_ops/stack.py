@@ -18,8 +18,12 @@ STACK_DIR_ENV = "IDENTITY_OPS_STACK_DIR"
 DEFAULT_STACK_DIR = Path("stack-outputs")
 
 #: Output keys that hold the pool id, in order of preference. ``userPoolId`` is the key the
-#: Pulumi program exports (components/exports.py).
+#: Pulumi program exports (components/exports.py USER_POOL_ID).
 POOL_ID_KEYS = ("userPoolId", "user_pool_id", "poolId")
+#: Other outputs of the Pulumi program (components/exports.py) that identity-ops reads.
+CLIENT_IDS_KEY = "clientIds"  # app client name -> client id
+JWKS_URL_KEY = "jwksUrl"
+ALARM_ARNS_KEY = "alarmArns"  # alarm name -> ARN
 
 
 def stack_outputs_path(stack: str) -> Path:
@@ -71,3 +75,20 @@ def resolve_pool_id(pool_id: str | None, stack: str | None) -> str:
     if stack:
         return pool_id_from_outputs(stack, load_stack_outputs(stack))
     raise UsageError("which pool? give --pool-id POOL_ID or --stack NAME")
+
+
+def stack_value(stack: str, outputs: dict[str, Any], path: str) -> Any:
+    """The output at a dotted ``path`` (``clientIds.web``), or a readable error."""
+    value: Any = outputs
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise UsageError(f"--stack {stack}: no output {path!r} in {stack_outputs_path(stack)}")
+        value = value[part]
+    return value
+
+
+def alarm_names(outputs: dict[str, Any]) -> list[str]:
+    """Alarm names from the ``alarmArns`` output (a map or a list of ARNs)."""
+    arns = outputs.get(ALARM_ARNS_KEY) or []
+    values = arns.values() if isinstance(arns, dict) else arns
+    return sorted(str(arn).rsplit(":alarm:", 1)[-1] for arn in values if arn)

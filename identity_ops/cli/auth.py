@@ -9,7 +9,7 @@ from rich.table import Table
 from identity_ops.cli.common import Target, aws_command
 from identity_ops.errors import CheckFailedError, UsageError
 from identity_ops.jobs.smoke import SmokeOptions, run_smoke
-from identity_ops.stack import load_stack_outputs
+from identity_ops.stack import CLIENT_IDS_KEY, JWKS_URL_KEY, load_stack_outputs, stack_value
 
 app = typer.Typer(help="Sign-in checks against a deployed pool.", no_args_is_help=True)
 
@@ -33,6 +33,12 @@ def smoke(
         str, typer.Option("--username", envvar="SMOKE_USERNAME", help="The test user.")
     ],
     client_id: Annotated[str | None, typer.Option("--client-id", help="App client id.")] = None,
+    client: Annotated[
+        str | None,
+        typer.Option(
+            "--client", help="App client name: its id is clientIds.NAME in the --stack outputs."
+        ),
+    ] = None,
     client_output: Annotated[
         str | None,
         typer.Option(
@@ -64,7 +70,11 @@ def smoke(
     ] = None,
 ) -> None:
     """Sign in by SRP (+SECRET_HASH, +TOTP), verify the tokens against the JWKS, report lifetimes; exit 4 on failure."""
-    resolved_client = client_id or _client_from_outputs(client_output, target.stack)
+    key = f"{CLIENT_IDS_KEY}.{client}" if client else client_output
+    resolved_client = client_id or _client_from_outputs(key, target.stack)
+    if jwks_url is None and target.stack and not target.clients.settings.effective_endpoint:
+        found = load_stack_outputs(target.stack).get(JWKS_URL_KEY)
+        jwks_url = str(found) if found else None
     options = SmokeOptions(
         client_id=resolved_client,
         username=username,
@@ -89,12 +99,12 @@ def smoke(
 
 def _client_from_outputs(key: str | None, stack: str | None) -> str:
     if not key:
-        raise UsageError("give --client-id, or --client-output KEY together with --stack")
+        raise UsageError(
+            "give --client-id, or --client NAME / --client-output KEY together with --stack"
+        )
     if not stack:
-        raise UsageError("--client-output needs --stack NAME")
-    stack_name = stack
-    outputs = load_stack_outputs(stack_name)
-    value = outputs.get(key)
+        raise UsageError("--client / --client-output need --stack NAME")
+    value = stack_value(stack, load_stack_outputs(stack), key)
     if not isinstance(value, str) or not value:
-        raise UsageError(f"--client-output {key}: not found in the outputs of stack {stack_name}")
+        raise UsageError(f"--stack {stack}: output {key!r} is not a client id")
     return value

@@ -13,9 +13,11 @@ from identity_ops.jobs.health import (
     DEFAULT_NAMESPACE,
     check_namespace,
     metrics_from,
+    named_alarms,
     pool_alarms,
     publish,
 )
+from identity_ops.stack import alarm_names, load_stack_outputs
 
 app = typer.Typer(help="CloudWatch health metrics and alarms.", no_args_is_help=True)
 
@@ -79,10 +81,20 @@ def check_alarms(
         bool, typer.Option("--strict", help="Also fail on INSUFFICIENT_DATA.")
     ] = False,
 ) -> None:
-    """Read the state of the stack's alarms; exit 4 if any is in ALARM (or none exist)."""
+    """Read the state of the stack's alarms; exit 4 if any is in ALARM (or none exist).
+
+    With --stack, the alarms are the ones the stack exported (alarmArns); otherwise every metric
+    alarm with the pool id among its dimensions, or those named --alarm-prefix*.
+    """
+    exported = (
+        alarm_names(load_stack_outputs(target.stack)) if target.stack and not alarm_prefix else []
+    )
     with aws_errors():
-        alarms = pool_alarms(target.clients.cloudwatch(), target.pool_id, alarm_prefix)
-    bad_states = {"ALARM", "INSUFFICIENT_DATA"} if strict else {"ALARM"}
+        if exported:
+            alarms = named_alarms(target.clients.cloudwatch(), exported)
+        else:
+            alarms = pool_alarms(target.clients.cloudwatch(), target.pool_id, alarm_prefix)
+    bad_states = {"ALARM", "MISSING", "INSUFFICIENT_DATA"} if strict else {"ALARM", "MISSING"}
     failing = [a for a in alarms if a.state in bad_states]
     if target.output == "json":
         target.emit_json(

@@ -54,6 +54,9 @@ def finish(target: Target, report: RunReport) -> None:
     else:
         render_run_report(report, target.console, target.output)
     if report.interrupted:
+        target.errors.print(
+            f"interrupted: the journal is saved ({report.journal}); re-run the same command to resume"
+        )
         raise typer.Exit(int(ExitCode.INTERRUPTED))
     if report.tally.failed:
         raise typer.Exit(int(ExitCode.ROWS_FAILED))

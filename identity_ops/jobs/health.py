@@ -69,6 +69,31 @@ class AlarmState:
     metric: str
 
 
+def named_alarms(cloudwatch: Any, names: list[str]) -> list[AlarmState]:
+    """The alarms the stack exported (``alarmArns``); one that no longer exists is reported MISSING."""
+    found: dict[str, AlarmState] = {}
+    for start in range(0, len(names), 100):
+        pages = cloudwatch.get_paginator("describe_alarms").paginate(
+            AlarmNames=names[start : start + 100]
+        )
+        for page in pages:
+            for alarm in [*page.get("MetricAlarms", []), *page.get("CompositeAlarms", [])]:
+                found[alarm["AlarmName"]] = _state(alarm)
+    return [
+        found.get(name) or AlarmState(name, "MISSING", "exported by the stack but not found", "")
+        for name in names
+    ]
+
+
+def _state(alarm: dict[str, Any]) -> AlarmState:
+    return AlarmState(
+        name=str(alarm["AlarmName"]),
+        state=str(alarm.get("StateValue", "")),
+        reason=str(alarm.get("StateReason", "")),
+        metric=f"{alarm.get('Namespace', '')}/{alarm.get('MetricName', '')}".strip("/"),
+    )
+
+
 def pool_alarms(cloudwatch: Any, pool_id: str, name_prefix: str | None) -> list[AlarmState]:
     """Metric alarms whose dimensions name the pool (or whose name starts with ``name_prefix``)."""
     request: dict[str, Any] = {"AlarmTypes": ["MetricAlarm"]}

@@ -58,7 +58,7 @@ class SmokeReport:
             "username": self.username,
             "ok": self.ok,
             "checks": [{"check": n, "ok": ok, "detail": d} for n, ok, d in self.checks],
-            "token_lifetimes_seconds": self.lifetimes,
+            "lifetimes_seconds": self.lifetimes,
         }
 
 
@@ -112,10 +112,13 @@ def _sign_in(
         )
         return None
     challenge = start["ChallengeParameters"]
+    # the proof is signed with USER_ID_FOR_SRP; the answer names the user as Cognito's USERNAME
+    # (the real username even when the user signed in with an alias)
     user_id = challenge.get("USER_ID_FOR_SRP", options.username)
+    username = challenge.get("USERNAME", user_id)
     timestamp = cognito_timestamp()
     responses = {
-        "USERNAME": user_id,
+        "USERNAME": username,
         "TIMESTAMP": timestamp,
         "PASSWORD_CLAIM_SECRET_BLOCK": challenge["SECRET_BLOCK"],
         "PASSWORD_CLAIM_SIGNATURE": srp.signature(
@@ -128,7 +131,7 @@ def _sign_in(
         ),
     }
     if client_secret:
-        responses["SECRET_HASH"] = secret_hash(user_id, options.client_id, client_secret)
+        responses["SECRET_HASH"] = secret_hash(username, options.client_id, client_secret)
     answer = cognito.respond_to_auth_challenge(
         ClientId=options.client_id, ChallengeName="PASSWORD_VERIFIER", ChallengeResponses=responses
     )
@@ -137,7 +140,7 @@ def _sign_in(
         True,
         "password verifier accepted" + (" with SECRET_HASH" if client_secret else ""),
     )
-    return _answer_challenges(cognito, options, client_secret, user_id, answer, report)
+    return _answer_challenges(cognito, options, client_secret, username, answer, report)
 
 
 def _answer_challenges(

@@ -1,0 +1,184 @@
+"""Import throughput: the seed's sequential loop vs identity-ops, on a moto server.
+
+    .venv/bin/python bench/ops_import.py                 # 5,000 users, both ways, rates and ratio
+    .venv/bin/python bench/ops_import.py --aws-like      # + an AWS-like limiter in front of moto
+
+Plain mode: moto never throttles, so identity-ops runs with its client-side limits off
+(``--no-rate-limit``) and its default concurrency; the seed loop is its ``bulk_user_operations``
+('create'): one AdminCreateUser after another, errors swallowed into a list.
+
+``--aws-like``: a botocore hook adds ~50 ms latency per request and answers
+``TooManyRequestsException`` above the UserCreation quota (50 RPS, a small burst), like Cognito.
+identity-ops runs with its default limits and must sustain >= 90 % of the quota with no failed row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from botocore.exceptions import ClientError
+from rich.console import Console
+
+from bench.ops_support import (
+    REGION,
+    cognito_client,
+    create_pool,
+    moto_server,
+    read_users,
+    write_users,
+)
+from identity_ops.aws import AwsClients, AwsSettings
+from identity_ops.jobs.bulk import BulkSettings
+from identity_ops.jobs.import_users import ImportOptions, run_import
+from identity_ops.ratelimit import RateLimiter, parse_rate_overrides
+from tests.ops.faults import error_response
+
+QUOTA = 50.0
+LATENCY = 0.05
+
+
+class AwsLikeFront:
+    """Latency plus a server-side token bucket for AdminCreateUser (burst of 10)."""
+
+    def __init__(self, quota: float = QUOTA, burst: float = 10.0, latency: float = LATENCY) -> None:
+        self.quota, self.burst, self.latency = quota, burst, latency
+        self.tokens = burst
+        self.updated = time.monotonic()
+        self.lock = threading.Lock()
+        self.throttled = 0
+
+    def attach(self, client: Any) -> None:
+        # after the client-side limiter (registered when the client was built): the server comes last
+        client.meta.events.register("before-send.cognito-identity-provider", self.before_send)
+
+    def before_send(self, request: Any, event_name: str, **_: Any) -> Any:
+        time.sleep(self.latency)
+        if not event_name.endswith(".AdminCreateUser"):
+            return None
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.quota)
+            self.updated = now
+            if self.tokens >= 1:
+                self.tokens -= 1
+                return None
+            self.throttled += 1
+        return error_response(request.url, 400, "TooManyRequestsException", "Rate exceeded")
+
+
+def seed_loop(cognito: Any, pool_id: str, users: list[dict[str, str]]) -> tuple[float, int]:
+    """The seed's bulk_user_operations(create): sequential, errors swallowed."""
+    failed: list[dict[str, str]] = []
+    started = time.monotonic()
+    for user in users:
+        try:
+            cognito.admin_create_user(
+                UserPoolId=pool_id,
+                Username=user["username"],
+                UserAttributes=[
+                    {"Name": "email", "Value": user["email"]},
+                    {"Name": "email_verified", "Value": "true"},
+                    {"Name": "given_name", "Value": user["given_name"]},
+                ],
+                MessageAction="SUPPRESS",
+                DesiredDeliveryMediums=["EMAIL"],
+            )
+        except ClientError as error:
+            failed.append({"username": user["username"], "error": str(error)})
+    return time.monotonic() - started, len(failed)
+
+
+def identity_ops_import(
+    url: str,
+    pool_id: str,
+    source: Path,
+    *,
+    unlimited: bool,
+    front: AwsLikeFront | None,
+    concurrency: int,
+) -> tuple[float, int, int]:
+    clients = AwsClients(
+        AwsSettings(region=REGION, endpoint_url=url, concurrency=concurrency),
+        RateLimiter(parse_rate_overrides([], unlimited=unlimited)),
+    )
+    if front is not None:
+        front.attach(clients.cognito())
+    with tempfile.TemporaryDirectory() as journal_dir:
+        options = ImportOptions(
+            source=source, bulk=BulkSettings(concurrency, Path(journal_dir) / "journal.jsonl")
+        )
+        report = run_import(clients, pool_id, options, Console(stderr=True))
+    return report.duration_seconds, report.tally.counts.get("created", 0), report.tally.failed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--users", type=int, default=5000)
+    parser.add_argument(
+        "--aws-like", action="store_true", help="also run the AWS-like limiter mode"
+    )
+    parser.add_argument("--aws-like-users", type=int, default=1500)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+    with moto_server() as url, tempfile.TemporaryDirectory() as work:
+        cognito = cognito_client(url)
+        source = write_users(Path(work) / "users.csv", args.users)
+        users = read_users(source)
+
+        seed_pool = create_pool(cognito, "seed-loop")
+        seed_seconds, seed_failed = seed_loop(cognito, seed_pool, users)
+        seed_rate = len(users) / seed_seconds
+        print(
+            f"seed sequential loop : {len(users):,} users in {seed_seconds:7.1f} s = {seed_rate:7.1f} users/s ({seed_failed} failed)"
+        )
+
+        ops_pool = create_pool(cognito, "identity-ops")
+        seconds, created, failed = identity_ops_import(
+            url, ops_pool, source, unlimited=True, front=None, concurrency=args.concurrency
+        )
+        ops_rate = created / seconds
+        print(
+            f"identity-ops import  : {created:,} users in {seconds:7.1f} s = {ops_rate:7.1f} users/s "
+            f"({failed} failed; concurrency {args.concurrency}, limits off, journal fsync'ed)"
+        )
+        print(f"ratio identity-ops / seed: {ops_rate / seed_rate:.2f}x")
+
+        if args.aws_like:
+            like_source = write_users(
+                Path(work) / "aws-like.csv", args.aws_like_users, prefix="aws"
+            )
+            front = AwsLikeFront()
+            like_pool = create_pool(cognito, "aws-like")
+            seconds, created, failed = identity_ops_import(
+                url,
+                like_pool,
+                like_source,
+                unlimited=False,
+                front=front,
+                concurrency=args.concurrency,
+            )
+            rate = created / seconds
+            print(
+                f"AWS-like front (50 ms, UserCreation {QUOTA:.0f}/s): identity-ops {created:,} users in {seconds:.1f} s "
+                f"= {rate:.1f}/s = {rate / QUOTA:.0%} of the quota, {failed} failed rows, "
+                f"{front.throttled} TooManyRequests answered"
+            )
+            print(
+                "PASS"
+                if rate >= 0.9 * QUOTA and failed == 0
+                else "FAIL: below 90 % of the quota or rows failed"
+            )
+
+
+if __name__ == "__main__":
+    main()

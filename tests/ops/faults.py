@@ -1,0 +1,78 @@
+"""Fault injection through botocore's event hooks (moto itself never throttles or fails).
+
+A ``before-send`` handler that returns a response short-circuits the HTTP call, so the client sees
+exactly what AWS would have sent: a 400 ``TooManyRequestsException``, a 500, or a
+``LimitExceededException``; botocore's retry machinery then runs for real.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._body
+
+
+def error_response(url: str, status: int, code: str, message: str) -> AWSResponse:
+    body = json.dumps({"__type": code, "message": message}).encode()
+    headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": code}
+    return AWSResponse(url, status, headers, _Raw(body))
+
+
+class FaultInjector:
+    """Answers a share of the calls to ``operations`` with throttling or server errors."""
+
+    def __init__(
+        self,
+        operations: set[str],
+        *,
+        throttle_rate: float = 0.0,
+        error_rate: float = 0.0,
+        seed: int = 7,
+        limit_exceeded_for: set[str] | None = None,
+    ) -> None:
+        self.operations = operations
+        self.throttle_rate = throttle_rate
+        self.error_rate = error_rate
+        self.limit_exceeded_for = limit_exceeded_for or set()
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+        self.injected: Counter[str] = Counter()
+        self.sends: Counter[str] = Counter()
+
+    def attach(self, client: Any) -> None:
+        client.meta.events.register_first("before-send.cognito-identity-provider", self.before_send)
+
+    def before_send(self, request: Any, event_name: str, **_: Any) -> AWSResponse | None:
+        operation = event_name.rsplit(".", 1)[-1]
+        body = json.loads(request.body or b"{}")
+        username = str(body.get("Username", ""))
+        with self._lock:
+            self.sends[f"{operation}:{username}"] += 1
+            if operation not in self.operations:
+                return None
+            if username in self.limit_exceeded_for:
+                self.injected["LimitExceededException"] += 1
+                return error_response(
+                    request.url, 400, "LimitExceededException", "Exceeded daily email limit"
+                )
+            roll = self._random.random()
+        if roll < self.throttle_rate:
+            self.injected["TooManyRequestsException"] += 1
+            return error_response(request.url, 400, "TooManyRequestsException", "Rate exceeded")
+        if roll < self.throttle_rate + self.error_rate:
+            self.injected["InternalErrorException"] += 1
+            return error_response(request.url, 500, "InternalErrorException", "injected 500")
+        return None
