@@ -14,7 +14,6 @@ from gate.analyzer import (
     AnalyzerResource,
     PolicyMeta,
     ProviderRef,
-    ResourceOptionsWire,
     Violation,
 )
 from gate.plan import Plan, PlannedResource
@@ -114,21 +113,12 @@ def to_analyzer_resource(
     """The resource as the engine describes it to a pack, with its provider resolved."""
     provider_urn = provider_reference_urn(resource.provider)
     provider = index.get(provider_urn) if provider_urn else None
-    options = resource.options
     return AnalyzerResource(
         urn=resource.urn,
         type=resource.type,
         name=resource.name,
         properties=properties,
-        options=ResourceOptionsWire(
-            protect=options.protect,
-            ignore_changes=options.ignore_changes,
-            delete_before_replace=options.delete_before_replace,
-            aliases=options.aliases,
-            additional_secret_outputs=options.additional_secret_outputs,
-            custom_timeouts=options.custom_timeouts,
-            parent=resource.parent,
-        ),
+        options=resource.options,
         provider=(
             ProviderRef(provider.urn, provider.type, provider.name, provider.inputs)
             if provider

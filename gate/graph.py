@@ -4,6 +4,7 @@ component is a group holding its children; arrows point from a resource to what 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from gate.plan import Plan, PlannedResource
 
@@ -42,23 +43,42 @@ def _edges(plan: Plan) -> list[tuple[str, str]]:
     return sorted(edges)
 
 
-def _mermaid(plan: Plan) -> str:
-    ids = _node_ids(plan)
-    lines = ["flowchart LR"]
+def _walk(
+    plan: Plan,
+    open_group: Callable[[PlannedResource, str], str],
+    node: Callable[[PlannedResource, str], str],
+    close_group: str,
+) -> list[str]:
+    """The component tree as lines: a group per component around its children."""
+    lines: list[str] = []
 
-    def emit(parent_urn: str | None, indent: str) -> None:
+    def visit(parent_urn: str | None, indent: str) -> None:
         for child in plan.children_of(parent_urn):
             if child.kind == "stack":
-                emit(child.urn, indent)
+                visit(child.urn, indent)
             elif child.kind == "component":
-                lines.append(f'{indent}subgraph {ids[child.urn]}["{_mermaid_text(child)}"]')
-                emit(child.urn, indent + "  ")
-                lines.append(f"{indent}end")
+                lines.append(indent + open_group(child, indent))
+                visit(child.urn, indent + "  ")
+                lines.append(indent + close_group)
             elif child.kind == "resource":
-                lines.append(f'{indent}{ids[child.urn]}["{_mermaid_text(child)}"]')
+                lines.append(indent + node(child, indent))
 
-    emit(None, "  ")
-    lines.extend(f"  {ids[src]} --> {ids[dst]}" for src, dst in _edges(plan))
+    visit(None, "  ")
+    return lines
+
+
+def _mermaid(plan: Plan) -> str:
+    ids = _node_ids(plan)
+    lines = [
+        "flowchart LR",
+        *_walk(
+            plan,
+            lambda c, _: f'subgraph {ids[c.urn]}["{_mermaid_text(c)}"]',
+            lambda r, _: f'{ids[r.urn]}["{_mermaid_text(r)}"]',
+            "end",
+        ),
+        *(f"  {ids[src]} --> {ids[dst]}" for src, dst in _edges(plan)),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -68,30 +88,24 @@ def _mermaid_text(resource: PlannedResource) -> str:
 
 def _dot(plan: Plan) -> str:
     ids = _node_ids(plan)
+
+    def cluster(component: PlannedResource, indent: str) -> str:
+        label = _dot_string(f"{component.name} ({_short(component)})")
+        return f"subgraph cluster_{ids[component.urn]} {{\n{indent}  label={label};"
+
     lines = [
         f"digraph {_dot_id(plan.project + '_' + plan.stack)} {{",
         "  rankdir=LR;",
         '  node [shape=box, style=rounded, fontname="Helvetica"];',
+        *_walk(
+            plan,
+            cluster,
+            lambda r, _: f"{ids[r.urn]} [label={_dot_string(r.name + chr(10) + _short(r))}];",
+            "}",
+        ),
+        *(f"  {ids[src]} -> {ids[dst]};" for src, dst in _edges(plan)),
+        "}",
     ]
-
-    def emit(parent_urn: str | None, indent: str) -> None:
-        for child in plan.children_of(parent_urn):
-            if child.kind == "stack":
-                emit(child.urn, indent)
-            elif child.kind == "component":
-                lines.append(f"{indent}subgraph cluster_{ids[child.urn]} {{")
-                lines.append(
-                    f"{indent}  label={_dot_string(child.name + ' (' + _short(child) + ')')};"
-                )
-                emit(child.urn, indent + "  ")
-                lines.append(f"{indent}}}")
-            elif child.kind == "resource":
-                text = f"{child.name}\\n{_short(child)}"
-                lines.append(f"{indent}{ids[child.urn]} [label={_dot_string(text, escaped=True)}];")
-
-    emit(None, "  ")
-    lines.extend(f"  {ids[src]} -> {ids[dst]};" for src, dst in _edges(plan))
-    lines.append("}")
     return "\n".join(lines) + "\n"
 
 
@@ -99,8 +113,9 @@ def _short(resource: PlannedResource) -> str:
     return resource.type.rsplit(":", 1)[-1]
 
 
-def _dot_string(text: str, escaped: bool = False) -> str:
-    body = text.replace('"', '\\"') if escaped else text.replace("\\", "\\\\").replace('"', '\\"')
+def _dot_string(text: str) -> str:
+    """A DOT string literal; newlines become DOT's centred line breaks."""
+    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{body}"'
 
 

@@ -10,21 +10,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from gate.analyzer import ResourceOptionsWire
+
 STACK_TYPE = "pulumi:pulumi:Stack"
 PROVIDER_TYPE_PREFIX = "pulumi:providers:"
-
-
-@dataclass(frozen=True)
-class ResourceOptions:
-    """The resource options the engine forwards to a policy pack."""
-
-    protect: bool = False
-    ignore_changes: tuple[str, ...] = ()
-    delete_before_replace: bool | None = None
-    aliases: tuple[str, ...] = ()
-    additional_secret_outputs: tuple[str, ...] = ()
-    custom_timeouts: Mapping[str, float] | None = None
-    retain_on_delete: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,7 +28,7 @@ class PlannedResource:
     provider: str | None
     dependencies: tuple[str, ...]
     property_dependencies: Mapping[str, tuple[str, ...]]
-    options: ResourceOptions
+    options: ResourceOptionsWire
     inputs: Mapping[str, Any]
     outputs: Mapping[str, Any] = field(default_factory=dict)
 

@@ -18,6 +18,7 @@ from gate.result import GateResult
 from gate.stack import find_project, load_stack
 
 MODES = ("preview", "up")
+PACK_STARTUP_TIMEOUT_SECONDS = 300.0  # generous: a loaded CI runner can be very slow to import
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def run_gate(options: GateOptions) -> GateResult:
             stack=options.stack,
             dry_run=options.mode == "preview",
             stack_config=config.values,
+            startup_timeout=PACK_STARTUP_TIMEOUT_SECONDS,
         ) as client:
             info = client.info()
             try:

@@ -14,8 +14,8 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
-from gate.analyzer import UNKNOWN_WIRE_VALUE, decode_struct
-from gate.plan import STACK_TYPE, Plan, PlannedResource, ResourceOptions
+from gate.analyzer import UNKNOWN_WIRE_VALUE, ResourceOptionsWire, decode_struct
+from gate.plan import STACK_TYPE, Plan, PlannedResource
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms)")
 _SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
@@ -73,14 +73,14 @@ def _planned(record: dict[str, Any], provider_ref: str | None) -> PlannedResourc
         provider=provider_ref,
         dependencies=tuple(record["dependencies"]),
         property_dependencies={k: tuple(v) for k, v in record["propertyDependencies"].items()},
-        options=ResourceOptions(
+        options=ResourceOptionsWire(
             protect=options["protect"],
             ignore_changes=tuple(options["ignoreChanges"]),
             delete_before_replace=options["deleteBeforeReplace"],
             aliases=tuple(options["aliases"]),
             additional_secret_outputs=tuple(options["additionalSecretOutputs"]),
             custom_timeouts=_timeouts(options["customTimeouts"]),
-            retain_on_delete=options["retainOnDelete"],
+            parent=record["parent"],
         ),
         inputs=decode_wire(record["inputs"]),
         outputs=decode_wire(record.get("outputs") or {}),
@@ -108,7 +108,7 @@ def _default_provider(
         provider=None,
         dependencies=(),
         property_dependencies={},
-        options=ResourceOptions(),
+        options=ResourceOptionsWire(),
         inputs=inputs,
         outputs=inputs,
     )

@@ -60,7 +60,8 @@ def test_unknown_stack_names_the_file_and_the_stacks_there() -> None:
     with pytest.raises(StackNotFoundError) as error:
         load_stack(find_project(REPO), "staging")
     assert "Pulumi.staging.yaml does not exist" in error.value.message
-    assert "dev" in error.value.message and "prod" in error.value.message
+    assert "dev" in error.value.message
+    assert "prod" in error.value.message
 
 
 def test_bad_yaml_names_file_line_and_column() -> None:

@@ -1,0 +1,161 @@
+"""Prints how long the offline gate takes for dev, prod and a generated 200-tenant stack, next to
+the floor (`python -c "import pulumi_aws"` in the same run) and to its parts (the program alone,
+the policy pack's start-up alone), so a regression shows where it comes from.
+
+Goals (issue 4): prod under 3 s on a 2-core machine; 200 tenants under 10 s.
+Run: `make bench` (or `.venv/bin/python bench/gate_timing.py [--runs N]`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+TENANTS = 200
+GOALS = {"prod": 3.0, f"prod-{TENANTS}-tenants": 10.0}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median shown)")
+    runs = parser.parse_args().runs
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    python = sys.executable
+    print(f"gate timing on {os.cpu_count()} cores, median of {runs} runs\n")
+    floor = _median(runs, lambda: _run([python, "-c", "import pulumi_aws"], env))
+    rows: list[tuple[str, float, str]] = [
+        ("python -c pass", _median(runs, lambda: _run([python, "-c", "pass"], env)), ""),
+        ('floor: python -c "import pulumi_aws"', floor, ""),
+        ("program alone (prod, preview)", _median(runs, lambda: _program_only(env)), ""),
+        ("policy pack start-up + GetAnalyzerInfo", _median(runs, _pack_startup), ""),
+    ]
+    failures = 0
+    with tempfile.TemporaryDirectory() as scratch:
+        big = _tenant_stack(Path(scratch), TENANTS)
+        cases = {
+            "dev": ["--stack", "dev"],
+            "prod": ["--stack", "prod"],
+            f"prod-{TENANTS}-tenants": ["--stack", "prod", "--config-file", str(big)],
+        }
+        for name, args in cases.items():
+            summary: dict[str, Any] = {}
+
+            def gate(args: list[str] = args, summary: dict[str, Any] = summary) -> float:
+                started = time.perf_counter()
+                done = subprocess.run(
+                    [python, "-m", "gate", "preview", *args, "--format", "json"],
+                    cwd=REPO,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                elapsed = time.perf_counter() - started
+                if done.returncode == 2:
+                    raise RuntimeError(done.stderr.strip())
+                summary.update(json.loads(done.stdout)["summary"])
+                return elapsed
+
+            try:
+                seconds = _median(runs, gate)
+            except RuntimeError as error:
+                print(f"gate {name}: cannot be evaluated: {error}")
+                failures += 1
+                continue
+            goal = GOALS.get(name)
+            verdict = (
+                f"goal < {goal:.0f} s: {'met' if seconds < goal else 'MISSED'}" if goal else ""
+            )
+            note = f"{summary['resources']:>4} resources  {seconds / floor:4.1f}x floor  {verdict}"
+            rows.append((f"gate {name}", seconds, note))
+    width = max(len(label) for label, _, _ in rows)
+    for label, seconds, note in rows:
+        print(f"{label:<{width}}  {seconds:6.2f} s  {note}")
+    return 1 if failures else 0
+
+
+def _run(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=REPO, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def _median(runs: int, measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def _program_only(env: dict[str, str]) -> float:
+    from gate.stack import find_project, load_stack
+
+    config = load_stack(find_project(REPO), "prod")
+    request = {
+        "project": config.project.name,
+        "stack": "prod",
+        "preview": True,
+        "config": config.values,
+        "secretKeys": list(config.secret_keys),
+        "region": config.values.get("aws:region"),
+        "program": str(REPO / "__main__.py"),
+    }
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "gate.program_host"],
+        cwd=REPO,
+        env=env,
+        input=json.dumps(request),
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def _pack_startup() -> float:
+    from gate.analyzer import AnalyzerClient
+
+    started = time.perf_counter()
+    with AnalyzerClient.start(
+        REPO / "policies", project="enterprise-identity", stack="prod"
+    ) as client:
+        client.info()
+        return time.perf_counter() - started
+
+
+def _tenant_stack(folder: Path, count: int) -> Path:
+    """prod's own settings with its tenant list grown to `count` (every 4th with SSO + client)."""
+    document = yaml.safe_load((REPO / "Pulumi.prod.yaml").read_text(encoding="utf-8"))
+    tenants = document["config"].setdefault("enterprise-identity:tenants", [])
+    for index in range(len(tenants), count):
+        tenant: dict[str, Any] = {"id": f"tenant{index:03d}", "displayName": f"Tenant {index}"}
+        if index % 4 == 0:
+            tenant["sso"] = {
+                "type": "SAML",
+                "name": f"t{index:03d}-saml",
+                "metadataUrl": f"https://login.t{index:03d}.example/metadata.xml",
+                "attributeMapping": {"email": "email"},
+            }
+            tenant["appClient"] = {
+                "kind": "web",
+                "callbackUrls": [f"https://t{index:03d}.example.com/oauth2/callback"],
+            }
+        tenants.append(tenant)
+    path = folder / "Pulumi.prod.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

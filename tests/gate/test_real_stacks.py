@@ -1,0 +1,87 @@
+"""The real program and the real cognito-guard pack: dev and prod pass with their own policy
+configs; prod with one setting broken the way the policies catch it fails and names the policy;
+a config mistake stops with the program's own message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gate.result import GateResult
+
+from .conftest import mutated_stack, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+def test_prod_passes_with_its_policy_config(prod_result: GateResult) -> None:
+    assert prod_result.exit_code == 0, prod_result.mandatory_findings
+    assert prod_result.policy_config_file is not None
+    assert prod_result.policy_config_file.name == "prod.json"
+    counts = prod_result.plan.counts_by_type()
+    assert counts["aws:cognito/userPool:UserPool"] == 1
+    assert counts["aws:cognito/userPoolClient:UserPoolClient"] >= 4
+
+
+def test_dev_passes_with_its_policy_config(dev_result: GateResult) -> None:
+    assert dev_result.exit_code == 0, dev_result.mandatory_findings
+    assert dev_result.plan.stack == "dev"
+
+
+def test_prod_plan_carries_what_the_engine_sends(prod_result: GateResult) -> None:
+    pool = next(r for r in prod_result.plan.resources if r.type == "aws:cognito/userPool:UserPool")
+    assert pool.options.protect is True
+    assert pool.inputs["mfaConfiguration"] == "ON"
+    assert pool.inputs["passwordPolicy"]["minimumLength"] == 14.0
+    assert pool.provider is not None
+    assert pool.provider.startswith(
+        "urn:pulumi:prod::enterprise-identity::pulumi:providers:aws::default_"
+    )
+    assert pool.parent is not None
+    assert pool.parent.endswith("$enterprise-identity:cognito:UserPool::ei-prod")
+    stack_file = (
+        (Path(prod_result.stack_config.stack_file)).read_text(encoding="utf-8").splitlines()
+    )
+    location = prod_result.locations[pool.urn]
+    assert stack_file[location.line - 1].strip() == "enterprise-identity:userPool:"
+
+
+def _set(path: str, value: Any) -> Any:
+    def edit(config: dict[str, Any]) -> None:
+        head, *rest = path.split(".")
+        node = config[f"enterprise-identity:{head}"]
+        for key in rest[:-1]:
+            node = node[key]
+        node[rest[-1]] = value
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "policy"),
+    [
+        ("userPool.passwordPolicy.minimumLength", 8, "cognito-password-min-length"),
+        ("userPool.mfa.mode", "OPTIONAL", "cognito-user-pool-mfa-required"),
+    ],
+)
+def test_prod_with_a_weakened_setting_is_blocked_by_the_right_policy(
+    tmp_path: Path, setting: str, value: Any, policy: str
+) -> None:
+    stack_file = mutated_stack(tmp_path, "prod", _set(setting, value))
+    run = run_cli("--stack", "prod", "--config-file", str(stack_file), "--format", "markdown")
+    assert run.returncode == 1, run.stderr
+    assert f"`{policy}`" in run.stdout
+    assert "❌ blocked" in run.stdout
+
+
+def test_unknown_config_key_exits_2_with_the_programs_message(tmp_path: Path) -> None:
+    stack_file = mutated_stack(
+        tmp_path, "prod", _set("userPool.passwordPolcy", {"minimumLength": 8})
+    )
+    run = run_cli("--stack", "prod", "--config-file", str(stack_file))
+    assert run.returncode == 2
+    assert "Pulumi.prod.yaml" in run.stderr
+    assert "passwordPolcy" in run.stderr
+    assert "Traceback" not in run.stderr
