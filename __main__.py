@@ -12,6 +12,11 @@ from components.domain import HostedDomain, HostedDomainArgs
 from components.identity_pool import IdentityPool, IdentityPoolArgs
 from components.identity_providers import IdentityProviders, IdentityProvidersArgs
 from components.monitoring import AuthMonitoring, AuthMonitoringArgs
+from components.pipeline_identities import (
+    PipelineIdentities,
+    PipelineIdentitiesArgs,
+    policy_arns_in,
+)
 from components.role_mappings import RoleMappings, RoleMappingsArgs
 from components.tenants import Tenants, TenantsArgs
 from components.user_groups import UserGroups, UserGroupsArgs
@@ -118,6 +123,22 @@ monitoring = (
     else None
 )
 
+# Opt-in: the GitHub OIDC trust and the roles the CI workflows assume (see .github/).
+pipelines = (
+    PipelineIdentities(
+        prefix,
+        PipelineIdentitiesArgs(
+            settings.pipelines,
+            prefix,
+            user_pool.pool_arn,
+            policy_arns_in(settings.model_dump()),
+            tags,
+        ),
+    )
+    if settings.pipelines is not None
+    else None
+)
+
 pulumi.export(exports.USER_POOL_ID, user_pool.pool_id)
 pulumi.export(exports.USER_POOL_ARN, user_pool.pool_arn)
 pulumi.export(exports.ISSUER_URL, user_pool.issuer_url)
@@ -138,3 +159,13 @@ pulumi.export(
 pulumi.export(exports.DASHBOARD_NAME, monitoring.dashboard_name if monitoring else None)
 pulumi.export(exports.ALARM_ARNS, monitoring.alarm_arns if monitoring else {})
 pulumi.export(exports.ALARM_TOPIC_ARN, monitoring.topic_arn if monitoring else None)
+pulumi.export(
+    exports.PIPELINE_ROLE_ARNS,
+    {
+        "deploy": pipelines.deploy_role_arn,
+        "preview": pipelines.preview_role_arn,
+        "operator": pipelines.operator_role_arn,
+    }
+    if pipelines
+    else None,
+)

@@ -16,6 +16,7 @@ ROLE_ARNS: Final = "roleArns"  # {"authenticated", "guest", "groups": {...}, "te
 DASHBOARD_NAME: Final = "dashboardName"
 ALARM_ARNS: Final = "alarmArns"
 ALARM_TOPIC_ARN: Final = "alarmTopicArn"
+PIPELINE_ROLE_ARNS: Final = "pipelineRoleArns"  # {"deploy", "preview", "operator"} or None
 
 ALL: Final = (
     USER_POOL_ID,
@@ -30,5 +31,6 @@ ALL: Final = (
     DASHBOARD_NAME,
     ALARM_ARNS,
     ALARM_TOPIC_ARN,
+    PIPELINE_ROLE_ARNS,
 )
 SECRET: Final = frozenset({CLIENT_SECRETS})

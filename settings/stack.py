@@ -17,6 +17,7 @@ from settings.errors import ConfigProblem
 from settings.identity_pool import IdentityPoolSettings
 from settings.identity_providers import IdentityProviderSettings
 from settings.monitoring import MonitoringSettings
+from settings.pipelines import PipelinesSettings
 from settings.tenants import TENANT_CLAIM, TenantSettings
 from settings.user_pool import UserPoolSettings
 
@@ -43,6 +44,7 @@ class StackSettings(SettingsModel):
     identity_pool: IdentityPoolSettings | None = None
     monitoring: MonitoringSettings = MonitoringSettings()
     tenants: Annotated[tuple[TenantSettings, ...], Field(max_length=MAX_GROUPS)] = ()
+    pipelines: PipelinesSettings | None = None
 
     # Derived views: tenants' SSO providers and clients join the pool-wide lists.
 
