@@ -222,6 +222,9 @@ def _stack_resource(resource: PolicyResource) -> Resource:
 
 # --- policy builders ----------------------------------------------------------------------------
 
+JUDGED_TYPES: dict[str, frozenset[str]] = {}
+"""Policy name -> the resource types a resource policy judges (for the catalog and tests)."""
+
 ResourceCheck = Callable[[Resource, Config], Iterable[str]]
 ResourceFix = Callable[[Props, Config], Mapping[str, object]]
 StackCheck = Callable[[Stack, Config], Iterable[Finding]]
@@ -310,6 +313,7 @@ def resource_policy(
     they are written into the SDK's property proxy so secrets in other properties stay secret.
     """
     types = frozenset(resource_types)
+    JUDGED_TYPES[meta.name] = types
 
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         if args.resource_type not in types:

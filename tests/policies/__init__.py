@@ -1,0 +1,1 @@
+"""Tests of the cognito-guard policy pack (rules, protocol, corpus, catalog)."""
