@@ -124,7 +124,10 @@ def _violations(result: GateResult) -> RenderableType:
                     f"  {policy_title(result, finding)}"
                     if policy_title(result, finding) != finding.policy_name
                     else "",
-                    (f"  [blocks at {finding.blocks_at}]", "magenta"),
+                    (
+                        f"  [{'blocks' if finding.mandatory else 'reported'} at {finding.blocks_at}]",
+                        "magenta",
+                    ),
                 )
             )
             parts.append(Text(f"      resource: {resource_label(result, finding.urn)}"))
