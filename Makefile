@@ -52,6 +52,8 @@ local-aws: $(STAMP) ## Run the local AWS emulator for the `local` stack: moto_se
 
 bench: $(STAMP) ## Print the benchmark numbers (gate timings, import throughput).
 	$(PY) bench/gate_timing.py
+	$(PY) bench/ops_import.py --aws-like
+	$(PY) bench/ops_export.py
 
 lock: ## Re-pin every transitive dependency into constraints.txt from a fresh resolve.
 	rm -rf /tmp/ei-lock && $(PYTHON) -m venv /tmp/ei-lock

@@ -1,5 +1,8 @@
 """The ``identity-ops`` command line: one sub-application per command group."""
 
+import signal
+from types import FrameType
+
 import typer
 
 from identity_ops.cli import auth, health, mfa, report, users
@@ -18,6 +21,14 @@ app.add_typer(health.app, name="health")
 app.add_typer(auth.app, name="auth")
 
 
+def _stop(_signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM (a cancelled CI job, ``kill``) stops as cleanly as Ctrl-C: journal saved."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console-script entry point (``identity-ops``)."""
+    signal.signal(signal.SIGTERM, _stop)
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # started in the background
     app()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +28,13 @@ from identity_ops.pool import PoolSchema, describe_pool, list_group_names
 from identity_ops.redaction import remember
 from identity_ops.reports import RunReport
 from identity_ops.rows import detect_format, file_sha256, read_rows
+from identity_ops.userstream import find_user
 from identity_ops.validation import RowProblem, RowValidator, UserRow
 
 from .bulk import BulkSettings, run_bulk
 
 MESSAGE_ACTIONS = ("SUPPRESS", "RESEND", "SEND")
+CLOCK_SKEW = timedelta(seconds=1)  # users created before the run started (minus skew) pre-existed
 MAX_PROBLEMS_SHOWN = 50
 
 NOT_MIGRATED = (
@@ -231,6 +234,7 @@ class _Importer:
         self.schema = schema
         self.options = options
         self.password = password
+        self.started = datetime.now(UTC) - CLOCK_SKEW
 
     def apply(self, item: ImportItem, uncertain: bool) -> Outcome:
         row = item.row
@@ -289,8 +293,20 @@ class _Importer:
         if self.options.message_action == "RESEND":
             self._create(row, "RESEND")
             return "reinvited"
-        # created by the interrupted run whose journal says "started": finish it, count it once
-        return "created" if uncertain else "skipped"
+        # created by the interrupted run whose journal says "started", or by a request of this run
+        # that botocore retried after a timeout: finish it and count it once
+        if uncertain or self._created_by_this_run(row.username):
+            return "created"
+        return "skipped"
+
+    def _created_by_this_run(self, username: str) -> bool:
+        user = find_user(self.cognito, self.pool_id, username)
+        created = user.created if user else None
+        if created is None:
+            return False
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        return created >= self.started
 
 
 def _delivery_mediums(row: UserRow) -> list[str]:

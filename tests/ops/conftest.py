@@ -32,7 +32,7 @@ def _free_port() -> int:
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"moto_server exited with {process.returncode}")
@@ -41,7 +41,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
                 return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError("moto_server did not start within 120 s")
+    raise RuntimeError("moto_server did not start within 300 s")
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,8 @@ def test_rerun_is_idempotent_and_update_changes_attributes(
     )
     assert again["resumed_from_journal"] == 3
     assert again["processed_this_run"] == 0
-    # a fresh journal: the users exist and are skipped, not duplicated or failed
+    # a fresh journal, later on: the users pre-date the run, so they are skipped, not duplicated
+    time.sleep(1.5)
     fresh = json.loads(
         invoke("users", "import", str(source), "--pool-id", pool_id, "--fresh", "-o", "json").stdout
     )
