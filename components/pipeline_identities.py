@@ -1,0 +1,454 @@
+"""The identities the GitHub workflows assume: OIDC trust and three least-privilege roles.
+
+* deploy role: ``pulumi up`` from the stack's protected GitHub environment (or branch);
+* preview role: read-only, for pull-request previews and the scheduled drift check;
+* operator role: the Cognito actions identity-ops calls, on this stack's user pool only.
+
+Each role trusts only tokens from GitHub's OIDC provider whose audience is STS and whose subject
+is one of the exact ``repo:OWNER/NAME:...`` values the settings allow. The role names start with
+``gha-`` rather than the stack's name prefix, so the deploy role, which manages IAM roles under
+that prefix, can never rewrite its own trust or permissions: changes to these roles are applied
+by an administrator, not by the pipeline.
+
+The policy documents are built by plain functions from the pool ARN (which gives the partition,
+region and account), so tests read them without the Pulumi engine.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws.iam as iam
+
+from components.base import child, type_token
+from settings.pipelines import GITHUB_OIDC_HOST, PipelinesSettings
+
+STS_AUDIENCE = "sts.amazonaws.com"
+MANAGED_POLICY_ARN = re.compile(r"arn:aws[a-z-]*:iam::(aws|\d{12}):policy/[\w+=,.@/-]+")
+Statement = dict[str, Any]
+
+# Every IAM-authorized Cognito user-pool action identity-ops calls (tests/delivery derives the
+# same set from identity_ops/ and fails when they drift apart). Token-authorized calls such as
+# InitiateAuth, used by `auth smoke`, are not governed by IAM and are not listed.
+OPERATOR_COGNITO_ACTIONS: tuple[str, ...] = (
+    "cognito-idp:AdminAddUserToGroup",
+    "cognito-idp:AdminConfirmSignUp",
+    "cognito-idp:AdminCreateUser",
+    "cognito-idp:AdminDeleteUser",
+    "cognito-idp:AdminDisableUser",
+    "cognito-idp:AdminEnableUser",
+    "cognito-idp:AdminListGroupsForUser",
+    "cognito-idp:AdminListUserAuthEvents",
+    "cognito-idp:AdminResetUserPassword",
+    "cognito-idp:AdminSetUserMFAPreference",
+    "cognito-idp:AdminUpdateUserAttributes",
+    "cognito-idp:AdminUserGlobalSignOut",
+    "cognito-idp:DescribeUserPool",
+    "cognito-idp:ListGroups",
+    "cognito-idp:ListUsers",
+    "cognito-idp:ListUsersInGroup",
+)
+
+# What the provider reads to refresh and diff the program's resources, by IAM service prefix.
+# User data (ListUsers, AdminGetUser, ...) is deliberately absent: previews never read users.
+PREVIEW_READ_ACTIONS: Mapping[str, tuple[str, ...]] = {
+    "cognito-idp": (
+        "DescribeIdentityProvider",
+        "DescribeResourceServer",
+        "DescribeRiskConfiguration",
+        "DescribeUserPool",
+        "DescribeUserPoolClient",
+        "DescribeUserPoolDomain",
+        "GetGroup",
+        "GetLogDeliveryConfiguration",
+        "GetUICustomization",
+        "GetUserPoolMfaConfig",
+        "ListTagsForResource",
+    ),
+    "cognito-identity": (
+        "DescribeIdentityPool",
+        "GetIdentityPoolRoles",
+        "GetPrincipalTagAttributeMap",
+        "ListTagsForResource",
+    ),
+    "iam": (
+        "GetOpenIDConnectProvider",
+        "GetPolicy",
+        "GetPolicyVersion",
+        "GetRole",
+        "GetRolePolicy",
+        "ListAttachedRolePolicies",
+        "ListRolePolicies",
+    ),
+    "cloudwatch": ("DescribeAlarms", "GetDashboard", "ListTagsForResource"),
+    "logs": ("DescribeLogGroups", "ListTagsForResource", "ListTagsLogGroup"),
+    "sns": ("GetTopicAttributes", "ListTagsForResource"),
+    "lambda": ("GetPolicy",),
+    "acm": ("DescribeCertificate", "ListTagsForCertificate"),
+    "route53": ("GetChange", "ListResourceRecordSets"),
+}
+
+# What `pulumi up` changes beyond reading, by IAM service prefix; IAM itself is scoped separately.
+DEPLOY_WRITE_ACTIONS: Mapping[str, tuple[str, ...]] = {
+    "cognito-idp": ("*",),
+    "cognito-identity": ("*",),
+    "cloudwatch": (
+        "DeleteAlarms",
+        "DeleteDashboards",
+        "PutDashboard",
+        "PutMetricAlarm",
+        "TagResource",
+        "UntagResource",
+    ),
+    "logs": (
+        "CreateLogGroup",
+        "DeleteLogGroup",
+        "PutRetentionPolicy",
+        "TagResource",
+        "UntagResource",
+        "CreateLogDelivery",
+        "DeleteLogDelivery",
+        "GetLogDelivery",
+        "UpdateLogDelivery",
+        "ListLogDeliveries",
+        "PutResourcePolicy",
+        "DescribeResourcePolicies",
+    ),
+    "sns": ("CreateTopic", "DeleteTopic", "SetTopicAttributes", "TagResource", "UntagResource"),
+    "lambda": ("AddPermission", "RemovePermission"),
+    "acm": (
+        "AddTagsToCertificate",
+        "DeleteCertificate",
+        "RemoveTagsFromCertificate",
+        "RequestCertificate",
+    ),
+    "route53": ("ChangeResourceRecordSets",),
+}
+
+IAM_ROLE_ACTIONS: tuple[str, ...] = (
+    "iam:CreateRole",
+    "iam:DeleteRole",
+    "iam:DeleteRolePolicy",
+    "iam:GetRole",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:ListInstanceProfilesForRole",
+    "iam:ListRolePolicies",
+    "iam:PutRolePolicy",
+    "iam:TagRole",
+    "iam:UntagRole",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:UpdateRole",
+    "iam:UpdateRoleDescription",
+)
+# Cognito passes the SMS role to cognito-idp and the identity-pool roles to cognito-identity.
+PASS_ROLE_SERVICES: tuple[str, ...] = (
+    "cognito-identity.amazonaws.com",
+    "cognito-idp.amazonaws.com",
+)
+
+
+@dataclass(frozen=True)
+class AwsScope:
+    """Partition, region and account of the stack, read from its user pool ARN."""
+
+    partition: str
+    region: str
+    account: str
+
+    @classmethod
+    def of_pool(cls, pool_arn: str) -> AwsScope:
+        _, partition, _, region, account, _ = pool_arn.split(":", 5)
+        return cls(partition, region, account)
+
+    def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
+        region = self.region if regional else ""
+        return f"arn:{self.partition}:{service}:{region}:{self.account}:{resource}"
+
+
+def document(statements: Iterable[Statement]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
+
+
+def github_subjects(
+    repository: str,
+    environments: Sequence[str] = (),
+    branches: Sequence[str] = (),
+    *,
+    pull_requests: bool = False,
+) -> list[str]:
+    """The exact ``sub`` claims GitHub puts in tokens for these jobs of ``repository``."""
+    subjects = [f"repo:{repository}:environment:{name}" for name in environments]
+    subjects += [f"repo:{repository}:ref:refs/heads/{name}" for name in branches]
+    if pull_requests:
+        subjects.append(f"repo:{repository}:pull_request")
+    return subjects
+
+
+def github_trust_policy(provider_arn: str, subjects: Sequence[str]) -> str:
+    """Only GitHub tokens for STS whose subject is one of ``subjects`` may assume the role."""
+    return document(
+        [
+            {
+                "Sid": "GitHubActionsOidc",
+                "Effect": "Allow",
+                "Principal": {"Federated": provider_arn},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {
+                    "StringEquals": {
+                        f"{GITHUB_OIDC_HOST}:aud": STS_AUDIENCE,
+                        f"{GITHUB_OIDC_HOST}:sub": sorted(subjects),
+                    }
+                },
+            }
+        ]
+    )
+
+
+def operator_policy(pool_arn: str) -> str:
+    """Exactly the Cognito actions identity-ops calls, on this pool and nothing else."""
+    return document(
+        [
+            {
+                "Sid": "IdentityOpsOnThisPool",
+                "Effect": "Allow",
+                "Action": list(OPERATOR_COGNITO_ACTIONS),
+                "Resource": pool_arn,
+            }
+        ]
+    )
+
+
+def state_backend_statements(
+    settings: PipelinesSettings, scope: AwsScope, *, write: bool
+) -> list[Statement]:
+    """Access to the Pulumi state bucket (and its KMS key): read for previews, write for deploys."""
+    backend = settings.state_backend
+    if backend is None:
+        return []
+    bucket = f"arn:{scope.partition}:s3:::{backend.bucket}"
+    # Previews take the stack lock; deploys also write checkpoints and history.
+    writable = f"{bucket}/*" if write else f"{bucket}/.pulumi/locks/*"
+    statements: list[Statement] = [
+        {"Sid": "StateList", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket},
+        {
+            "Sid": "StateRead",
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": f"{bucket}/*",
+        },
+        {
+            "Sid": "StateWrite",
+            "Effect": "Allow",
+            "Action": ["s3:DeleteObject", "s3:PutObject"],
+            "Resource": writable,
+        },
+    ]
+    if backend.kms_key_arn is not None:
+        actions = (
+            ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"] if write else ["kms:Decrypt"]
+        )
+        statements.append(
+            {
+                "Sid": "StateSecrets",
+                "Effect": "Allow",
+                "Action": actions,
+                "Resource": backend.kms_key_arn,
+            }
+        )
+    return statements
+
+
+def _service_statements(actions: Mapping[str, tuple[str, ...]], sid: str) -> list[Statement]:
+    """Service-wide statements: Cognito and its companions have no useful resource-level scoping
+    for create and describe calls; IAM, the real escalation path, is scoped separately."""
+    return [
+        {
+            "Sid": f"{sid}{service.title().replace('-', '')}",
+            "Effect": "Allow",
+            "Action": [f"{service}:{action}" for action in names],
+            "Resource": "*",
+        }
+        for service, names in actions.items()
+    ]
+
+
+def preview_policy(settings: PipelinesSettings, scope: AwsScope) -> str:
+    """Read-only: what a refresh preview reads, in this account, plus the state backend."""
+    return document(
+        _service_statements(PREVIEW_READ_ACTIONS, "Read")
+        + state_backend_statements(settings, scope, write=False)
+    )
+
+
+def deploy_policy(
+    settings: PipelinesSettings,
+    scope: AwsScope,
+    name_prefix: str,
+    managed_policy_arns: Sequence[str],
+) -> str:
+    """What `pulumi up` needs for this program's resources, and IAM only under the stack's prefix."""
+    roles = scope.arn("iam", f"role/{name_prefix}-*", regional=False)
+    statements = _service_statements(PREVIEW_READ_ACTIONS, "Read")
+    statements += _service_statements(DEPLOY_WRITE_ACTIONS, "Manage")
+    statements += [
+        {
+            "Sid": "StackRoles",
+            "Effect": "Allow",
+            "Action": list(IAM_ROLE_ACTIONS),
+            "Resource": roles,
+        },
+        {
+            "Sid": "PassStackRolesToCognito",
+            "Effect": "Allow",
+            "Action": "iam:PassRole",
+            "Resource": roles,
+            "Condition": {"StringEquals": {"iam:PassedToService": list(PASS_ROLE_SERVICES)}},
+        },
+    ]
+    if managed_policy_arns:
+        statements.append(
+            {
+                "Sid": "AttachOnlyConfiguredPolicies",
+                "Effect": "Allow",
+                "Action": ["iam:AttachRolePolicy", "iam:DetachRolePolicy"],
+                "Resource": roles,
+                "Condition": {"ArnEquals": {"iam:PolicyARN": sorted(set(managed_policy_arns))}},
+            }
+        )
+    return document(statements + state_backend_statements(settings, scope, write=True))
+
+
+def policy_arns_in(value: object) -> tuple[str, ...]:
+    """Every managed-policy ARN named anywhere in the stack settings (a plain ``model_dump()``)."""
+    if isinstance(value, str):
+        return (value,) if MANAGED_POLICY_ARN.fullmatch(value) else ()
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return tuple(sorted({arn for item in value for arn in policy_arns_in(item)}))
+    return ()
+
+
+@dataclass(frozen=True)
+class PipelineIdentitiesArgs:
+    """Inputs of the pipeline identities."""
+
+    settings: PipelinesSettings
+    """The stack's ``pipelines`` section."""
+    name_prefix: str
+    """The stack's resource name prefix: the deploy role manages IAM roles under it only."""
+    pool_arn: pulumi.Input[str]
+    """ARN of the stack's user pool: the operator role's only resource."""
+    managed_policy_arns: Sequence[str]
+    """Managed policies the program attaches to its roles: the only ones the deploy role may attach."""
+    tags: Mapping[str, str]
+
+
+class PipelineIdentities(pulumi.ComponentResource):
+    """GitHub OIDC trust (a new provider or the account's existing one) and the three roles."""
+
+    oidc_provider_arn: pulumi.Output[str]
+    """The GitHub OIDC provider the roles trust."""
+    deploy_role_arn: pulumi.Output[str]
+    """Role for `pulumi up` (deploy workflow)."""
+    preview_role_arn: pulumi.Output[str]
+    """Read-only role for pull-request previews and drift checks."""
+    operator_role_arn: pulumi.Output[str]
+    """Role for identity-ops jobs (user-management workflow), on this pool only."""
+
+    def __init__(
+        self, name: str, args: PipelineIdentitiesArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__(type_token("PipelineIdentities"), name, None, opts)
+        settings = args.settings
+        if settings.oidc_provider_arn is not None:
+            self.oidc_provider_arn = pulumi.Output.from_input(settings.oidc_provider_arn)
+        else:
+            provider = iam.OpenIdConnectProvider(
+                f"{name}-github-oidc",
+                url=f"https://{GITHUB_OIDC_HOST}",
+                client_id_lists=[STS_AUDIENCE],
+                tags=dict(args.tags),
+                opts=child(self),
+            )
+            self.oidc_provider_arn = provider.arn
+        scope = pulumi.Output.from_input(args.pool_arn).apply(AwsScope.of_pool)
+        repository = settings.repository
+        deploy = settings.deploy
+        self.deploy_role_arn = self._role(
+            name,
+            "deploy",
+            github_subjects(
+                repository,
+                [deploy.environment] if deploy.environment else [],
+                [deploy.branch] if deploy.branch else [],
+            ),
+            scope.apply(
+                lambda s: deploy_policy(settings, s, args.name_prefix, args.managed_policy_arns)
+            ),
+            "pulumi up from the deploy workflow",
+            args,
+        )
+        self.preview_role_arn = self._role(
+            name,
+            "preview",
+            github_subjects(
+                repository,
+                branches=settings.preview.branches,
+                pull_requests=settings.preview.pull_requests,
+            ),
+            scope.apply(lambda s: preview_policy(settings, s)),
+            "read-only: pull-request previews and drift checks",
+            args,
+        )
+        self.operator_role_arn = self._role(
+            name,
+            "operator",
+            github_subjects(repository, settings.operator.environments),
+            pulumi.Output.from_input(args.pool_arn).apply(operator_policy),
+            "identity-ops jobs of the user-management workflow, on this pool only",
+            args,
+        )
+        self.register_outputs(
+            {
+                "oidcProviderArn": self.oidc_provider_arn,
+                "deployRoleArn": self.deploy_role_arn,
+                "previewRoleArn": self.preview_role_arn,
+                "operatorRoleArn": self.operator_role_arn,
+            }
+        )
+
+    def _role(
+        self,
+        name: str,
+        purpose: str,
+        subjects: Sequence[str],
+        policy: pulumi.Output[str],
+        description: str,
+        args: PipelineIdentitiesArgs,
+    ) -> pulumi.Output[str]:
+        role = iam.Role(
+            f"{name}-{purpose}",
+            name=f"gha-{args.name_prefix}-{purpose}",
+            assume_role_policy=self.oidc_provider_arn.apply(
+                lambda arn: github_trust_policy(arn, subjects)
+            ),
+            description=f"GitHub Actions ({args.settings.repository}): {description}",
+            max_session_duration=args.settings.max_session_hours * 3600,
+            tags=dict(args.tags),
+            opts=child(self),
+        )
+        iam.RolePolicy(
+            f"{name}-{purpose}-policy",
+            role=role.name,
+            policy=policy,
+            opts=child(self),
+        )
+        arn: pulumi.Output[str] = role.arn
+        return arn
