@@ -496,7 +496,7 @@ class AnalyzerClient:
         dry_run: bool = True,
         stack_config: Mapping[str, str] | None = None,
         stack_tags: Mapping[str, str] | None = None,
-        startup_timeout: float = 60.0,
+        startup_timeout: float = 300.0,
     ) -> Iterator[AnalyzerClient]:
         """Start the pack in `pack_dir` as `pulumi-analyzer-policy-python` does; stop it on exit.
 

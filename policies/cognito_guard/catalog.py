@@ -98,7 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     updated = render_readme(current, table)
     if args.check:
         if updated != current:
-            print(f"{README}: the rule catalog is stale; run `python -m cognito_guard.catalog --write`")
+            print(
+                f"{README}: the rule catalog is stale; run `python -m cognito_guard.catalog --write`"
+            )
             return 1
         return 0
     README.write_text(updated, encoding="utf-8")

@@ -147,9 +147,36 @@ def attached_roles(stack: Stack, attachment: Resource) -> dict[str, Resource]:
         unmatched = [r for r in depended if r not in resolved.values()]
         if len(unmatched) == 1:
             resolved.update(dict.fromkeys(pending, unmatched[0]))
-        elif any(is_unknown(roles.get(k)) for k in pending):
-            raise Deferred(("roles",))
+        else:
+            resolved.update(_by_trusted_state(unmatched, pending))
+            if any(k not in resolved and is_unknown(roles.get(k)) for k in pending):
+                raise Deferred(("roles",))
     return resolved
+
+
+def _by_trusted_state(roles: list[Resource], keys: list[str]) -> dict[str, Resource]:
+    """Tell roles apart by the one `amr` their (known) trust policy pins; the rest by elimination."""
+    found: dict[str, Resource] = {}
+    undecided = []
+    for role in roles:
+        document = role.props.get("assumeRolePolicy")
+        states: list[str] = []
+        if isinstance(document, str | dict) and not is_unknown(document):
+            try:
+                parsed = parse_document(document, ("assumeRolePolicy",))
+            except Malformed:
+                parsed = []
+            states = sorted(
+                {s for st in cognito_trust_statements(parsed) for s in amr_values(st) or []}
+            )
+        if len(states) == 1 and states[0] in keys and states[0] not in found:
+            found[states[0]] = role
+        else:
+            undecided.append(role)
+    left = [k for k in keys if k not in found]
+    if len(left) == 1 and len(undecided) == 1:
+        found[left[0]] = undecided[0]
+    return found
 
 
 def _identity_pool(stack: Stack, attachment: Resource) -> Resource | None:

@@ -27,6 +27,7 @@ from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import unknown_checking_proxy
 
+from cognito_guard.props import materialize
 from gate.analyzer import AnalyzerResource, encode_properties
 
 PROJECT = "enterprise-identity"
@@ -103,10 +104,10 @@ def remediate(
         _options(),
         None,
     )
-    result = policy.remediate(args)
+    result: Any = policy.remediate(args)
     if result is None:
         return None
-    return {key: result[key] for key in result}  # type: ignore[union-attr]
+    return {key: materialize(result[key]) for key in result}
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,9 @@ def _urns(specs: Sequence[Spec], names: Sequence[str]) -> list[str]:
 def policy_resources(specs: Sequence[Spec]) -> list[PolicyResource]:
     """The stack as the SDK builds it for `AnalyzeStack` (dependencies resolved to objects)."""
     built = {
-        s.urn: PolicyResource(s.type, wire_props(s.props), s.urn, s.name, _options(), None, None, [], {})
+        s.urn: PolicyResource(
+            s.type, wire_props(s.props), s.urn, s.name, _options(), None, None, [], {}
+        )
         for s in specs
     }
     for spec in specs:

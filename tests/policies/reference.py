@@ -11,7 +11,6 @@ import json
 from typing import Any, Final
 
 from cognito_guard import resource_types as rt
-
 from gate.analyzer import UNKNOWN
 from tests.policies.harness import Spec
 
@@ -140,7 +139,9 @@ SECURE_IDENTITY_PROVIDER: Final[dict[str, Any]] = {
     "providerName": "corporate-saml",
     "providerType": "SAML",
     "providerDetails": {"MetadataURL": "https://login.example.com/metadata.xml"},
-    "attributeMapping": {"email": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"},
+    "attributeMapping": {
+        "email": "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+    },
 }
 
 SECURE_RISK: Final[dict[str, Any]] = {
@@ -154,7 +155,9 @@ SECURE_RISK: Final[dict[str, Any]] = {
             "mediumAction": {"eventAction": "MFA_REQUIRED", "notify": True},
             "highAction": {"eventAction": "BLOCK", "notify": True},
         },
-        "notifyConfiguration": {"sourceArn": f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"},
+        "notifyConfiguration": {
+            "sourceArn": f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com"
+        },
     },
     "riskExceptionConfiguration": {"skippedIpRangeLists": ["203.0.113.0/24"]},
 }
@@ -221,12 +224,22 @@ def secure_stack(*, preview: bool = False) -> list[Spec]:
     outputs_pool = {} if preview else {"id": POOL_ID, "arn": POOL_ARN}
     auth_arn, admin_arn = known(role_arn("workforce-authenticated")), known(role_arn("admins"))
     on_pool = {"userPoolId": ["pool"]}
-    specs = [
+    return [
         Spec(rt.USER_POOL, "pool", {**SECURE_POOL, **outputs_pool}),
-        Spec(rt.IDENTITY_PROVIDER, "corporate-saml", {**SECURE_IDENTITY_PROVIDER, "userPoolId": pool_id}, on_pool),
+        Spec(
+            rt.IDENTITY_PROVIDER,
+            "corporate-saml",
+            {**SECURE_IDENTITY_PROVIDER, "userPoolId": pool_id},
+            on_pool,
+        ),
         *(
             Spec(rt.USER_POOL_CLIENT, c["name"], {**c, "userPoolId": pool_id}, on_pool)
-            for c in (SECURE_WEB_CLIENT, SECURE_SPA_CLIENT, SECURE_MOBILE_CLIENT, SECURE_MACHINE_CLIENT)
+            for c in (
+                SECURE_WEB_CLIENT,
+                SECURE_SPA_CLIENT,
+                SECURE_MOBILE_CLIENT,
+                SECURE_MACHINE_CLIENT,
+            )
         ),
         Spec(rt.RISK_CONFIGURATION, "risk", {**SECURE_RISK, "userPoolId": pool_id}, on_pool),
         Spec(
@@ -238,13 +251,20 @@ def secure_stack(*, preview: bool = False) -> list[Spec]:
                     {
                         "eventSource": "userAuthEvents",
                         "logLevel": "INFO",
-                        "cloudWatchLogsConfiguration": {"logGroupArn": "arn:aws:logs:eu-west-1:123456789012:log-group:auth"},
+                        "cloudWatchLogsConfiguration": {
+                            "logGroupArn": "arn:aws:logs:eu-west-1:123456789012:log-group:auth"
+                        },
                     }
                 ],
             },
             on_pool,
         ),
-        Spec(rt.WAF_ASSOCIATION, "waf", {"resourceArn": pool_arn, "webAclArn": WEB_ACL_ARN}, {"resourceArn": ["pool"]}),
+        Spec(
+            rt.WAF_ASSOCIATION,
+            "waf",
+            {"resourceArn": pool_arn, "webAclArn": WEB_ACL_ARN},
+            {"resourceArn": ["pool"]},
+        ),
         Spec(
             rt.IDENTITY_POOL,
             "identity-pool",
@@ -279,11 +299,18 @@ def secure_stack(*, preview: bool = False) -> list[Spec]:
                 "roles": {"authenticated": auth_arn},
                 "roleMappings": [
                     {
-                        "identityProvider": known(f"cognito-idp.{REGION}.amazonaws.com/{POOL_ID}:portalclientid"),
+                        "identityProvider": known(
+                            f"cognito-idp.{REGION}.amazonaws.com/{POOL_ID}:portalclientid"
+                        ),
                         "type": "Rules",
                         "ambiguousRoleResolution": "Deny",
                         "mappingRules": [
-                            {"claim": "cognito:groups", "matchType": "Contains", "value": "admins", "roleArn": admin_arn}
+                            {
+                                "claim": "cognito:groups",
+                                "matchType": "Contains",
+                                "value": "admins",
+                                "roleArn": admin_arn,
+                            }
                         ],
                     }
                 ],
@@ -295,8 +322,12 @@ def secure_stack(*, preview: bool = False) -> list[Spec]:
             },
         ),
         *(
-            Spec(rt.METRIC_ALARM, name, _alarm(metric, dimension, pool_id, [TOPIC_ARN]), {"metricQueries": ["pool"]})
+            Spec(
+                rt.METRIC_ALARM,
+                name,
+                _alarm(metric, dimension, pool_id, [TOPIC_ARN]),
+                {"metricQueries": ["pool"]},
+            )
             for name, metric, dimension in ALARMS
         ),
     ]
-    return specs

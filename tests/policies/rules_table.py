@@ -37,7 +37,11 @@ class Row:
 
 def check_row(row: Row) -> None:
     """Assert the row's verdict; failures show every message the policy reported."""
-    props = changed(row.base, row.path) if row.value is REMOVE else changed(row.base, row.path, row.value)
+    props = (
+        changed(row.base, row.path)
+        if row.value is REMOVE
+        else changed(row.base, row.path, row.value)
+    )
     outcome = run_resource(row.policy, row.type, props, dict(row.config) or None)
     if row.expect is None:
         assert outcome.messages == [], outcome.messages

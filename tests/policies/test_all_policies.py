@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from cognito_guard.framework import JUDGED_TYPES
-from cognito_guard.pack import all_policies
 from pulumi_policy import ResourceValidationPolicy, StackValidationPolicy
 
+from cognito_guard.framework import JUDGED_TYPES
+from cognito_guard.pack import all_policies
 from gate.analyzer import UNKNOWN
 from tests.policies.harness import Spec, run_resource, run_stack
 from tests.policies.reference import secure_stack
@@ -44,7 +44,11 @@ def test_secure_reference_passes_every_stack_policy(
 
 @pytest.mark.parametrize("policy", RESOURCE_POLICIES, ids=_ids(RESOURCE_POLICIES))
 def test_other_resource_types_are_ignored(policy: ResourceValidationPolicy) -> None:
-    insecure = {"allowUnauthenticatedIdentities": True, "mfaConfiguration": "OFF", "callbackUrls": ["http://x"]}
+    insecure = {
+        "allowUnauthenticatedIdentities": True,
+        "mfaConfiguration": "OFF",
+        "callbackUrls": ["http://x"],
+    }
     outcome = run_resource(policy, "aws:s3/bucket:Bucket", insecure)
     assert outcome.passed
     assert outcome.not_applicable is None
@@ -96,10 +100,12 @@ def test_every_policy_carries_full_metadata() -> None:
     names = [p.name for p in all_policies()]
     assert len(names) == len(set(names))
     for policy in all_policies():
-        assert policy.name.startswith("cognito-") and policy.name == policy.name.lower()
-        assert policy.description.endswith(".") and policy.description.count(". ") == 0
+        assert policy.name.startswith("cognito-")
+        assert policy.name == policy.name.lower()
+        assert policy.description.endswith(".")
+        assert policy.description.count(". ") == 0
         assert policy.severity is not None
         assert policy.enforcement_level is not None
-        assert policy.remediation_steps and len(policy.remediation_steps) > 40
+        assert len(policy.remediation_steps or "") > 40
         assert policy.display_name
         assert any(t.startswith("area:") for t in policy.tags or [])
