@@ -7,15 +7,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gate.analysis import PhaseAnalysis, analyze_plan, merge_phases
-from gate.analyzer import AnalyzerClient, AnalyzerError
 from gate.errors import PolicyPackError
-from gate.locate import locate_resources
-from gate.policy_config import PolicyConfigError, load_policy_config, reconcile_policy_config
 from gate.program_runner import ProgramRun, start_program
-from gate.result import GateResult
 from gate.stack import find_project, load_stack
+
+if TYPE_CHECKING:
+    from gate.result import GateResult
 
 MODES = ("preview", "up")
 PACK_STARTUP_TIMEOUT_SECONDS = 300.0  # generous: a loaded CI runner can be very slow to import
@@ -47,6 +46,13 @@ def run_gate(options: GateOptions) -> GateResult:
     )
     phases = ["preview"] if options.mode == "preview" else ["preview", "up"]
     runs = [start_program(config, phase) for phase in phases]
+    # Imported only now: they load the Pulumi SDK and gRPC (~0.5 s), time the child already uses.
+    from gate.analysis import PhaseAnalysis, analyze_plan, merge_phases
+    from gate.analyzer import AnalyzerClient, AnalyzerError
+    from gate.locate import locate_resources
+    from gate.policy_config import PolicyConfigError, load_policy_config, reconcile_policy_config
+    from gate.result import GateResult
+
     try:
         with AnalyzerClient.start(
             pack_dir,

@@ -14,12 +14,13 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gate.errors import ProgramError
-from gate.plan import Plan
-from gate.registrations import build_plan
 from gate.stack import StackConfig
+
+if TYPE_CHECKING:  # the plan model pulls in the SDK; the child must start before that import
+    from gate.plan import Plan
 
 GATE_PARENT = Path(__file__).resolve().parent.parent
 PROGRAM_TIMEOUT_SECONDS = 600
@@ -51,6 +52,8 @@ class ProgramRun:
             )
         if "error" in result:
             raise ProgramError(_error_message(result["error"], self.config, verbose))
+        from gate.registrations import build_plan
+
         return build_plan(
             project=self.config.project.name,
             stack=self.config.stack,
