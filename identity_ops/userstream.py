@@ -92,6 +92,14 @@ def group_index(cognito: Any, pool_id: str, *, enabled: bool = True) -> Iterator
     with tempfile.TemporaryDirectory(prefix="identity-ops-") as directory:
         connection = sqlite3.connect(str(Path(directory) / "groups.sqlite"))
         try:
+            # a throwaway cache: no journal, no fsync, exclusive lock (no per-query lock traffic)
+            for pragma in (
+                "journal_mode=OFF",
+                "synchronous=OFF",
+                "locking_mode=EXCLUSIVE",
+                "cache_size=-16384",
+            ):
+                connection.execute(f"PRAGMA {pragma}")
             connection.execute("CREATE TABLE membership (username TEXT, group_name TEXT)")
             if enabled:
                 _fill(connection, cognito, pool_id)
