@@ -1,0 +1,295 @@
+"""The GitHub workflows: valid, hardened, and wired to the project as the README says.
+
+The two external checks (GitHub's workflow schema and zizmor's offline audits) run the pinned
+tools from the venv; the rest are the properties a reviewer of a pipeline looks for first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.delivery.repo import (
+    ROOT,
+    WORKFLOWS_DIR,
+    Job,
+    cloud_stacks,
+    jobs,
+    load_workflow,
+    matrix_values,
+    stack_files,
+    steps,
+    steps_using,
+    venv_tool,
+    workflow,
+    workflow_files,
+)
+
+WORKFLOW_NAMES = [p.name for p in workflow_files()]
+PINNED_USES = re.compile(r"^\s*(?:-\s+)?uses:\s+(?P<ref>[^\s#]+)\s*(?P<comment>#.*)?$")
+FULL_SHA = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$")
+VERSION_COMMENT = re.compile(r"^#\s*v\d+\.\d+\.\d+$")
+ASSUME_ROLE = "aws-actions/configure-aws-credentials"
+PULUMI_ACTION = "pulumi/actions"
+REUSABLE_DEPLOY = "./.github/workflows/deploy-stack.yml"
+
+
+def test_the_four_workflows_exist() -> None:
+    assert {
+        "pull-request.yml",
+        "deploy.yml",
+        "drift.yml",
+        "user-management.yml",
+    } <= set(WORKFLOW_NAMES)
+
+
+def test_every_workflow_matches_githubs_workflow_schema() -> None:
+    result = subprocess.run(
+        [
+            str(venv_tool("check-jsonschema")),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            *[str(p) for p in workflow_files()],
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing_above_low() -> None:
+    result = subprocess.run(
+        [str(venv_tool("zizmor")), "--offline", "--format", "json", str(WORKFLOWS_DIR)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    # zizmor exits 0 when clean and 10 + the highest severity otherwise; anything else is a crash.
+    assert result.returncode in (0, 10, 11, 12, 13, 14), result.stderr
+    findings = json.loads(result.stdout)
+    serious = [
+        f"{f['ident']} ({f['determinations']['severity']}): {f['desc']}"
+        for f in findings
+        if f["determinations"]["severity"] not in ("Informational", "Low", "Unknown")
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_nothing_is_granted_by_default(name: str) -> None:
+    assert workflow(name)["permissions"] == {}
+
+
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_every_job_states_its_permissions_and_a_timeout(name: str) -> None:
+    for job_id, job in jobs(workflow(name)).items():
+        assert "permissions" in job, f"{name}: job {job_id} has no permissions"
+        if "uses" in job:
+            # A job that calls a reusable workflow cannot set a timeout: the called jobs do.
+            called = load_workflow(ROOT / job["uses"])
+            assert all("timeout-minutes" in j for j in jobs(called).values())
+        else:
+            assert 0 < job["timeout-minutes"] <= 360, f"{name}: job {job_id}"
+
+
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_every_action_is_pinned_to_a_full_commit_sha_with_its_version(name: str) -> None:
+    text = (WORKFLOWS_DIR / name).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        match = PINNED_USES.match(line)
+        if not match or match["ref"].startswith("./"):
+            continue
+        assert FULL_SHA.match(match["ref"]), f"{name}: not pinned to a commit: {line.strip()}"
+        comment = (match["comment"] or "").strip()
+        assert VERSION_COMMENT.match(comment), f"{name}: no `# vX.Y.Z` comment: {line.strip()}"
+
+
+def test_one_action_is_pinned_to_one_commit_everywhere() -> None:
+    seen: dict[str, set[str]] = {}
+    for path in workflow_files():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = PINNED_USES.match(line)
+            if match and "@" in match["ref"]:
+                action, ref = match["ref"].split("@")
+                seen.setdefault(action, set()).add(ref)
+    assert {a: refs for a, refs in seen.items() if len(refs) > 1} == {}
+
+
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_checkouts_never_keep_the_token_on_disk(name: str) -> None:
+    for job in jobs(workflow(name)).values():
+        for step in steps_using(job, "actions/checkout"):
+            assert step["with"]["persist-credentials"] is False
+
+
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_no_long_lived_aws_keys(name: str) -> None:
+    text = (WORKFLOWS_DIR / name).read_text(encoding="utf-8")
+    assert "aws-access-key-id" not in text
+    assert "AWS_SECRET_ACCESS_KEY" not in text
+
+
+@pytest.mark.parametrize("name", WORKFLOW_NAMES)
+def test_oidc_tokens_only_where_a_role_is_assumed(name: str) -> None:
+    for job_id, job in jobs(workflow(name)).items():
+        wants_token = job["permissions"].get("id-token") == "write"
+        assumes_role = bool(steps_using(job, ASSUME_ROLE)) or job.get("uses") == REUSABLE_DEPLOY
+        assert wants_token == assumes_role, f"{name}: job {job_id}"
+
+
+def test_the_gate_runs_for_every_stack_file_with_an_existing_policy_config() -> None:
+    gate = jobs(workflow("pull-request.yml"))["gate"]
+    assert sorted(matrix_values(gate, "stack")) == sorted(stack_files())
+    for config in matrix_values(gate, "policy-config"):
+        assert (ROOT / config).is_file(), f"the gate's policy config {config} does not exist"
+
+
+def test_the_gate_publishes_sarif_summary_and_comment_whatever_its_verdict() -> None:
+    pr = jobs(workflow("pull-request.yml"))
+    gate_steps = steps(pr["gate"])
+    names = [s.get("name", "") for s in gate_steps]
+    fail_step = names.index("Fail when the stack has a mandatory violation or cannot be evaluated")
+    (sarif,) = steps_using(pr["gate"], "github/codeql-action/upload-sarif")
+    assert sarif["if"].startswith("always()")
+    assert gate_steps.index(sarif) < fail_step
+    summary = next(s for s in gate_steps if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
+    assert summary["if"] == "always()"
+    assert pr["gate"]["permissions"]["security-events"] == "write"
+    comment = pr["comment"]
+    assert comment["needs"] == "gate"
+    assert "always()" in comment["if"]
+    assert comment["permissions"] == {"pull-requests": "write"}
+    script = steps_using(comment, "actions/github-script")[0]["with"]["script"]
+    assert "updateComment" in script
+    assert "createComment" in script
+
+
+def test_checks_run_the_readme_test_command_without_credentials() -> None:
+    checks = jobs(workflow("pull-request.yml"))["checks"]
+    assert checks["permissions"] == {"contents": "read"}
+    assert any(s.get("run") == "make test" for s in steps(checks))
+
+
+def pulumi_command_step(job: Job, command: str) -> dict[str, object]:
+    (step,) = [s for s in steps_using(job, PULUMI_ACTION) if s["with"].get("command") == command]
+    return step
+
+
+def assert_cli_and_dependencies_installed_before(job: Job, step: dict[str, object]) -> None:
+    job_steps = steps(job)
+    at = job_steps.index(step)
+    install_cli = [s for s in steps_using(job, PULUMI_ACTION) if "command" not in s["with"]]
+    assert install_cli
+    assert job_steps.index(install_cli[0]) < at
+    installs = [
+        s.get("working-directory", ".")
+        for s in job_steps[:at]
+        if s.get("run", "").strip() == "pulumi install"
+    ]
+    assert sorted(installs) == [".", "policies"]
+
+
+def test_pull_requests_get_a_real_preview_with_the_pack_and_the_stacks_policy_config() -> None:
+    preview = jobs(workflow("pull-request.yml"))["preview"]
+    assert set(matrix_values(preview, "stack")) == cloud_stacks()
+    step = pulumi_command_step(preview, "preview")
+    assert_cli_and_dependencies_installed_before(preview, step)
+    inputs = step["with"]
+    assert isinstance(inputs, dict)
+    assert inputs["policyPacks"] == "policies"
+    assert inputs["policyPackConfigs"] == "policies/config/${{ matrix.stack }}.json"
+    assert inputs["stack-name"] == "${{ matrix.stack }}"
+    assert inputs["comment-on-pr"] is True
+    assert preview["permissions"] == {
+        "contents": "read",
+        "id-token": "write",
+        "pull-requests": "write",
+    }
+    for stack in cloud_stacks():
+        assert (ROOT / "policies" / "config" / f"{stack}.json").is_file()
+
+
+def test_deploy_goes_to_dev_then_to_prod_behind_its_environment() -> None:
+    deploy = jobs(workflow("deploy.yml"))
+    assert workflow("deploy.yml")["on"]["push"]["branches"] == ["main"]
+    assert deploy["dev"]["with"] == {"stack": "dev", "environment": "dev"}
+    assert deploy["prod"]["with"] == {"stack": "prod", "environment": "prod"}
+    assert deploy["prod"]["needs"] == "dev"
+    assert {j["with"]["stack"] for j in deploy.values()} == cloud_stacks()
+    assert {j["uses"] for j in deploy.values()} == {REUSABLE_DEPLOY}
+
+
+def test_each_deployment_enforces_the_pack_and_smoke_tests_the_stack() -> None:
+    (up,) = jobs(workflow("deploy-stack.yml")).values()
+    assert up["environment"]["name"] == "${{ inputs.environment }}"
+    assert up["concurrency"] == {
+        "group": "deploy-${{ inputs.stack }}",
+        "cancel-in-progress": False,
+    }
+    step = pulumi_command_step(up, "up")
+    assert_cli_and_dependencies_installed_before(up, step)
+    inputs = step["with"]
+    assert isinstance(inputs, dict)
+    assert inputs["policyPacks"] == "policies"
+    assert inputs["policyPackConfigs"] == "policies/config/${{ inputs.stack }}.json"
+    job_steps = steps(up)
+    smoke = next(s for s in job_steps if "auth-smoke.sh" in s.get("run", ""))
+    assert job_steps.index(smoke) > job_steps.index(step)
+
+
+def test_drift_is_checked_daily_for_every_cloud_stack_and_reported_as_issues() -> None:
+    drift = workflow("drift.yml")
+    assert drift["on"]["schedule"]
+    check = jobs(drift)["check"]
+    assert set(matrix_values(check, "stack")) == cloud_stacks()
+    assert check["concurrency"]["group"] == "drift-${{ matrix.stack }}"
+    assert any("drift-check.sh" in s.get("run", "") for s in steps(check))
+    report = jobs(drift)["issues"]
+    assert report["permissions"] == {"issues": "write"}
+    assert "always()" in report["if"]
+
+
+def test_user_management_offers_the_admin_jobs_with_a_dry_run_first() -> None:
+    um = workflow("user-management.yml")
+    options = um["on"]["workflow_dispatch"]["inputs"]["job"]["options"]
+    assert set(options) == {
+        "import-users",
+        "disable-inactive-users",
+        "analytics-report",
+        "enforce-mfa",
+        "export-backup",
+    }
+    dry_run, apply = jobs(um)["dry-run"], jobs(um)["apply"]
+    assert apply["needs"] == "dry-run"
+    assert apply["if"] == "inputs.apply"
+    assert apply["environment"]["name"] == "${{ inputs.stack }}-identity-ops"
+    for job, mode in ((dry_run, "dry-run"), (apply, "apply")):
+        run = next(s["run"] for s in steps(job) if "identity-ops-job.sh" in s.get("run", ""))
+        assert f'"$JOB" {mode} ' in run
+        assert steps_using(job, "actions/upload-artifact")[0]["if"] == "always()"
+        assert job["concurrency"]["group"] == "identity-ops-${{ inputs.stack }}"
+
+
+def test_pulumi_cli_version_matches_the_sdk_pin() -> None:
+    pins = dict(
+        line.split("==", 1)
+        for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    for path in workflow_files():
+        version = load_workflow(path).get("env", {}).get("PULUMI_VERSION")
+        if version is not None:
+            assert version == pins["pulumi"].strip(), path.name
+
+
+@pytest.mark.parametrize("script", sorted((ROOT / ".github" / "scripts").glob("*.sh")))
+def test_helper_scripts_are_executable_and_parse(script: Path) -> None:
+    assert script.stat().st_mode & 0o111
+    subprocess.run(["bash", "-n", str(script)], check=True)
