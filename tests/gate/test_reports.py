@@ -56,7 +56,8 @@ def test_sarif_of_prod_is_valid_and_has_one_rule_per_policy(prod_result: GateRes
     _validate_sarif(document)
     run = document["runs"][0]
     assert len(run["tool"]["driver"]["rules"]) == len(prod_result.info.policies)
-    assert run["results"] == []
+    assert len(run["results"]) == len(prod_result.analysis.findings)
+    assert all(result["level"] == "warning" for result in run["results"])  # advisory only
 
 
 def test_sarif_result_points_at_the_stack_line_of_the_component(
@@ -90,7 +91,8 @@ def test_markdown_for_a_failing_stack_has_verdict_violations_and_plan(
 def test_markdown_for_prod_says_it_passed(prod_result: GateResult) -> None:
     text = render(prod_result, "markdown")
     assert "— ✅ passed" in text
-    assert "No policy violations." in text
+    assert "| 0 |" in text.split("**Violations**")[0]  # no mandatory violation in the counts
+    assert "mandatory |" not in text.split("**Violations**")[-1].split("<details>")[0]
 
 
 def test_table_has_tree_counts_and_verdict_without_colour(prod_result: GateResult) -> None:
