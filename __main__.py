@@ -22,6 +22,7 @@ from components.tenants import Tenants, TenantsArgs
 from components.user_groups import UserGroups, UserGroupsArgs
 from components.user_pool import UserPool, UserPoolArgs
 from settings import load_settings_from_pulumi, read_secrets
+from settings.tenants import TENANT_CLAIM, TENANT_TAG
 
 settings = load_settings_from_pulumi()
 secrets = read_secrets(settings)
@@ -69,6 +70,7 @@ if settings.identity_pool is not None and settings.identity_pool_enabled:
             {name: client_ids[name] for name in settings.identity_pool_clients},
             tags,
             protect,
+            {TENANT_TAG: TENANT_CLAIM} if settings.tenants else {},
         ),
     )
 groups = UserGroups(
@@ -99,8 +101,6 @@ if identity_pool is not None and settings.identity_pool is not None:
             {name: client_ids[name] for name in settings.identity_pool_clients},
             settings.identity_pool.role_mappings,
             groups.role_arns,
-            {settings.tenant_clients[t].name: t for t in settings.tenant_clients},
-            tenants.role_arns if tenants else {},
             settings.identity_pool.allow_guest_access,
         ),
     )

@@ -47,8 +47,7 @@ class HostedDomain(pulumi.ComponentResource):
         certificate_arn: pulumi.Input[str] | None = None
         depends_on: list[pulumi.Resource] = []
         if custom is not None:
-            certificate = self._certificate(name, custom, args.tags)
-            certificate_arn = certificate.arn
+            certificate_arn, certificate = self._certificate(name, custom, args.tags)
             depends_on.append(certificate)
             self.base_url = pulumi.Output.from_input(f"https://{custom.domain_name}")
         else:
@@ -85,9 +84,10 @@ class HostedDomain(pulumi.ComponentResource):
 
     def _certificate(
         self, name: str, custom: CustomDomain, tags: Mapping[str, str]
-    ) -> pulumi.Resource:
-        """The us-east-1 certificate; validated through Route 53 when a hosted zone is given."""
-        certificate = aws.acm.Certificate(
+    ) -> tuple[pulumi.Output[str], pulumi.Resource]:
+        """The us-east-1 certificate's ARN, and the resource the domain must wait for: the
+        certificate, or its validation when a Route 53 hosted zone is given."""
+        certificate: aws.acm.Certificate = aws.acm.Certificate(
             f"{name}-certificate",
             domain_name=custom.domain_name,
             validation_method="DNS",
@@ -96,7 +96,7 @@ class HostedDomain(pulumi.ComponentResource):
             opts=child(self),
         )
         if custom.hosted_zone_id is None:
-            return certificate
+            return certificate.arn, certificate
         options = certificate.domain_validation_options
         record = aws.route53.Record(
             f"{name}-certificate-validation-record",
@@ -108,10 +108,11 @@ class HostedDomain(pulumi.ComponentResource):
             allow_overwrite=True,
             opts=child(self),
         )
-        return aws.acm.CertificateValidation(
+        validation: aws.acm.CertificateValidation = aws.acm.CertificateValidation(
             f"{name}-certificate-validation",
             certificate_arn=certificate.arn,
             validation_record_fqdns=[record.fqdn],
             region=CERTIFICATE_REGION,
             opts=child(self),
         )
+        return validation.certificate_arn, validation

@@ -22,6 +22,8 @@ class IdentityPoolArgs:
     """Only the clients whose users may get AWS credentials."""
     tags: Mapping[str, str] = field(default_factory=dict)
     protect: bool = True
+    required_principal_tags: Mapping[str, str] = field(default_factory=dict)
+    """Principal tags other components rely on (tenants: ``tenant_id`` from ``custom:tenant_id``)."""
 
 
 class IdentityPool(pulumi.ComponentResource):
@@ -76,12 +78,13 @@ class IdentityPool(pulumi.ComponentResource):
                 parent=self,
             )
             self.guest_role_arn = guest.arn
-        if settings.principal_tags.tags or settings.principal_tags.use_defaults:
+        principal_tags = {**settings.principal_tags.tags, **args.required_principal_tags}
+        if principal_tags or settings.principal_tags.use_defaults:
             aws.cognito.IdentityPoolProviderPrincipalTag(
                 f"{name}-principal-tags",
                 identity_pool_id=self.pool.id,
                 identity_provider_name=args.user_pool_provider_name,
-                principal_tags=dict(settings.principal_tags.tags) or None,
+                principal_tags=principal_tags or None,
                 use_defaults=settings.principal_tags.use_defaults,
                 opts=child(self),
             )

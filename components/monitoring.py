@@ -184,7 +184,7 @@ class AuthMonitoring(pulumi.ComponentResource):
                 evaluation_periods=settings.evaluation_periods,
                 datapoints_to_alarm=settings.evaluation_periods,
                 treat_missing_data="notBreaching",
-                metric_queries=_queries(spec),  # type: ignore[arg-type]
+                metric_queries=_queries(spec),
                 alarm_actions=[self.topic_arn],
                 ok_actions=[self.topic_arn],
                 tags=dict(args.tags),

@@ -1,8 +1,9 @@
 """The identity pool's single role attachment: default roles plus one mapping per client.
 
-Clients without an explicit mapping get a Token mapping (the role of the user's group, e.g. a
-tenant group); tenants' own clients get a Rules mapping on ``custom:tenant_id``. Ambiguity is
-resolved by ``Deny`` unless the stack spells out ``AuthenticatedRole``.
+Clients without an explicit mapping get a Token mapping: the role of the user's group (a
+tenant's group included) from ``cognito:preferred_role``. Ambiguity resolves to ``Deny``
+unless the stack spells out ``AuthenticatedRole``. AWS allows 10 mappings per identity pool,
+which the settings enforce.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import pulumi_aws as aws
 
 from components.base import child, type_token
 from settings.identity_pool import RoleMappingSettings
-from settings.tenants import TENANT_CLAIM
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,6 @@ class RoleMappingsArgs:
     """The identity pool's clients, by name."""
     mappings: tuple[RoleMappingSettings, ...] = ()
     group_role_arns: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
-    tenant_clients: Mapping[str, str] = field(default_factory=dict)
-    """Tenant client name -> tenant id."""
-    tenant_role_arns: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     allow_guest_access: bool = False
 
 
@@ -52,22 +49,7 @@ def _configured(mapping: RoleMappingSettings, args: RoleMappingsArgs) -> dict[st
     }
 
 
-def _default(client: str, args: RoleMappingsArgs) -> dict[str, Any]:
-    tenant = args.tenant_clients.get(client)
-    if tenant is None:
-        return {"type": "Token", "ambiguous_role_resolution": "Deny"}
-    return {
-        "type": "Rules",
-        "ambiguous_role_resolution": "Deny",
-        "mapping_rules": [
-            {
-                "claim": TENANT_CLAIM,
-                "match_type": "Equals",
-                "value": tenant,
-                "role_arn": args.tenant_role_arns[tenant],
-            }
-        ],
-    }
+DEFAULT_MAPPING: dict[str, Any] = {"type": "Token", "ambiguous_role_resolution": "Deny"}
 
 
 class RoleMappings(pulumi.ComponentResource):
@@ -87,7 +69,7 @@ class RoleMappings(pulumi.ComponentResource):
                 **(
                     _configured(configured[client], args)
                     if client in configured
-                    else _default(client, args)
+                    else DEFAULT_MAPPING
                 ),
             }
             for client, client_id in args.client_ids.items()
@@ -101,7 +83,7 @@ class RoleMappings(pulumi.ComponentResource):
             f"{name}-attachment",
             identity_pool_id=args.identity_pool_id,
             roles=roles,
-            role_mappings=mappings,  # type: ignore[arg-type]
+            role_mappings=mappings,
             opts=child(self),
         )
         self.mapped_clients = list(args.client_ids)

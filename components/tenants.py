@@ -1,9 +1,15 @@
-"""SaaS tenants: per tenant an IAM role (ABAC-ready, trust pinned to the identity pool) and a
-group carrying that role. Tenant isolation rests on the immutable, admin-only
-``custom:tenant_id``; tenants' SSO providers and clients are built with the pool's own."""
+"""SaaS tenants: per tenant an IAM role (trust pinned to the identity pool) that denies every
+session of another tenant, and a group carrying that role.
+
+Tenant isolation rests on the immutable, admin-only ``custom:tenant_id``: the identity pool
+turns it into the ``tenant_id`` principal tag, and the tenant role refuses any session whose tag
+is not its tenant, even if a user lands in the wrong group. Tenants' SSO providers and clients
+are built with the pool's own (``IdentityProviders``, ``AppClients``).
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -12,7 +18,19 @@ import pulumi_aws as aws
 
 from components.base import child, type_token
 from components.iam import identity_pool_role
-from settings.tenants import TenantSettings
+from settings.tenants import TENANT_TAG, TenantSettings
+
+
+def tenant_guard_policy(tenant_id: str) -> str:
+    """Deny everything to sessions whose ``tenant_id`` principal tag is not this tenant."""
+    statement = {
+        "Sid": "DenyOtherTenants",
+        "Effect": "Deny",
+        "Action": "*",
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {f"aws:PrincipalTag/{TENANT_TAG}": tenant_id}},
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]}, sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -24,7 +42,7 @@ class TenantsArgs:
 
 
 class Tenants(pulumi.ComponentResource):
-    """Linear in the number of tenants: two resources each (plus policy attachments)."""
+    """Linear in the number of tenants: three resources each (plus policy attachments)."""
 
     role_arns: dict[str, pulumi.Output[str]]
     groups: dict[str, aws.cognito.UserGroup]
@@ -44,6 +62,12 @@ class Tenants(pulumi.ComponentResource):
                 managed_policy_arns=tenant.managed_policy_arns,
                 tags={**args.tags, "tenant": tenant.id},
                 parent=self,
+            )
+            aws.iam.RolePolicy(
+                f"{name}-{tenant.id}-guard",
+                role=role.id,
+                policy=tenant_guard_policy(tenant.id),
+                opts=child(self),
             )
             self.role_arns[tenant.id] = role.arn
             self.groups[tenant.id] = aws.cognito.UserGroup(

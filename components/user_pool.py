@@ -166,12 +166,12 @@ class UserPool(pulumi.ComponentResource):
         aws.cognito.RiskConfiguration(
             f"{name}-risk",
             user_pool_id=self.pool.id,
-            account_takeover_risk_configuration=takeover,  # type: ignore[arg-type]
+            account_takeover_risk_configuration=takeover,
             compromised_credentials_risk_configuration={
                 "actions": {"event_action": threat.compromised_credentials.action},
                 "event_filters": list(threat.compromised_credentials.events),
             },
-            risk_exception_configuration=exceptions,  # type: ignore[arg-type]
+            risk_exception_configuration=exceptions,
             opts=child(self),
         )
 

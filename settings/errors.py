@@ -7,6 +7,7 @@ allowed, one problem per line, so a real ``pulumi up`` prints them without a tra
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ _UNION_TAGS = frozenset(
 )
 
 KeyPath = tuple[str | int, ...]
+_PLAIN_KEY = re.compile(r"[\w:.-]+")
 
 
 class StackConfigError(pulumi.RunError):
@@ -63,7 +65,8 @@ def format_path(path: KeyPath, *, namespace: str = PROJECT) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else part
+            key = part if _PLAIN_KEY.fullmatch(part) else json.dumps(part)
+            text += f".{key}" if text else key
     return f"{namespace}:{text}" if text else namespace
 
 
@@ -91,6 +94,9 @@ def problem_from_pydantic(error: Any, base: KeyPath) -> ConfigProblem:
     if "key" in ctx:
         path = path + tuple(ctx["key"])
         value = ctx.get("value", _MISSING)
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        path = (*path, str(ctx.get("discriminator", "type")).strip("'"))
+        value = ctx.get("tag", _MISSING)
     messages = {
         "missing": "is required",
         "extra_forbidden": "is not a known setting here; check the spelling against the README config reference",
@@ -105,7 +111,7 @@ def problem_from_pydantic(error: Any, base: KeyPath) -> ConfigProblem:
         "too_long": f"has too many items; at most {ctx.get('max_length')} are allowed",
         "string_pattern_mismatch": f"does not match the allowed pattern {ctx.get('pattern')}",
         "union_tag_invalid": f"is not a known type; allowed: {ctx.get('expected_tags')}",
-        "union_tag_not_found": f"needs a `{ctx.get('discriminator', 'type')}` key",
+        "union_tag_not_found": "is required (it selects the kind of entry)",
     }
     if kind in messages:
         message = messages[kind]

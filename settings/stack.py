@@ -18,7 +18,7 @@ from settings.identity_pool import IdentityPoolSettings
 from settings.identity_providers import IdentityProviderSettings
 from settings.monitoring import MonitoringSettings
 from settings.pipelines import PipelinesSettings
-from settings.tenants import TENANT_CLAIM, TenantSettings
+from settings.tenants import TENANT_CLAIM, TENANT_TAG, TenantSettings
 from settings.user_pool import UserPoolSettings
 
 # AWS quotas per user pool (Cognito "Quotas in Amazon Cognito", adjustable ones at their defaults).
@@ -27,6 +27,7 @@ MAX_IDENTITY_PROVIDERS = 300
 MAX_GROUPS = 10000
 MAX_RESOURCE_SERVERS = 25
 MAX_MONITORED_CLIENTS = 10
+MAX_ROLE_MAPPINGS = 10  # SetIdentityPoolRoles: RoleMappings has at most 10 entries
 
 
 class StackSettings(SettingsModel):
@@ -79,13 +80,14 @@ class StackSettings(SettingsModel):
 
     @cached_property
     def identity_pool_clients(self) -> tuple[str, ...]:
-        """App clients whose users can get AWS credentials (never machine clients)."""
+        """App clients whose users can get AWS credentials: never machine clients, and never
+        tenants' own clients (one role mapping per client, at most 10 per identity pool)."""
         pool = self.identity_pool
         if pool is None or not pool.enabled:
             return ()
         if pool.clients is not None:
-            return pool.clients + tuple(c.name for c in self.tenant_clients.values())
-        return tuple(c.name for c in self.all_app_clients if c.kind != "machine")
+            return pool.clients
+        return tuple(c.name for c in self.app_clients if c.kind != "machine")
 
     @cached_property
     def monitored_clients(self) -> tuple[str, ...]:
@@ -269,6 +271,19 @@ class StackSettings(SettingsModel):
                     "is a machine client; machine clients cannot get identity-pool credentials",
                 )
         federated = set(self.identity_pool_clients)
+        if len(federated) > MAX_ROLE_MAPPINGS:
+            yield problem(
+                ("identityPool", "clients"),
+                len(federated),
+                f"clients exceed the {MAX_ROLE_MAPPINGS} role mappings an identity pool allows (one per client); list at most {MAX_ROLE_MAPPINGS} in identityPool.clients",
+            )
+        tag_claim = pool.principal_tags.tags.get(TENANT_TAG)
+        if self.tenants and tag_claim not in (None, TENANT_CLAIM):
+            yield problem(
+                ("identityPool", "principalTags", "tags", TENANT_TAG),
+                tag_claim,
+                f"must be {TENANT_CLAIM} when tenants are configured (tenant roles deny any other tenant)",
+            )
         groups_with_roles = {
             g.name for g in self.groups if g.role is not None or g.role_arn is not None
         }

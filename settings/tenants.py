@@ -1,4 +1,9 @@
-"""SaaS tenants: each gets a group, an IAM role mapped by its tenant claim, optional SSO and client."""
+"""SaaS tenants: each gets a group, an IAM role bound to its tenant claim, optional SSO and client.
+
+A tenant's role reaches its users through the tenant group (``cognito:preferred_role``, resolved
+by the identity pool's Token mappings) and denies every session whose ``tenant_id`` principal
+tag, taken from the immutable ``custom:tenant_id`` claim, is another tenant's.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from settings.errors import ConfigProblem
 from settings.identity_providers import EnterpriseProviderSettings
 
 TENANT_CLAIM = "custom:tenant_id"
+TENANT_TAG = "tenant_id"  # the session (principal) tag the identity pool sets from TENANT_CLAIM
 
 
 class TenantClient(SettingsModel):

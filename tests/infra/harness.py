@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import runpy
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import yaml
@@ -113,7 +113,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         if request.protect:
             self.protected.add(request.name)
-        return super().RegisterResource(request)
+        return super().RegisterResource(request)  # type: ignore[no-untyped-call]
 
 
 @dataclass
@@ -160,10 +160,10 @@ def run_program(
     pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=stack, preview=False, monitor=monitor)
     pulumi.runtime.set_all_config(dict(raw), secret_keys or [])
     exported: dict[str, Any] = {}
-    original_export: Callable[[str, Any], None] = pulumi.export
+    original_export = pulumi.export
 
     def program() -> None:
-        pulumi.export = exported.__setitem__  # type: ignore[assignment]
+        pulumi.export = cast(Any, exported.__setitem__)
         try:
             runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
         finally:

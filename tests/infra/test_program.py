@@ -30,6 +30,7 @@ COMMON_COUNTS = {
     "aws:cognito/userPool:UserPool": 1,
     "aws:cognito/userPoolClient:UserPoolClient": 5,
     "aws:cognito/userPoolDomain:UserPoolDomain": 1,
+    "aws:iam/rolePolicy:RolePolicy": 2,  # one tenant guard per tenant
     "aws:sns/topic:Topic": 1,
     "enterprise-identity:cognito:AppClients": 1,
     "enterprise-identity:cognito:AuthMonitoring": 1,
@@ -256,9 +257,7 @@ def test_identity_pool_is_locked_down(run: ProgramRun) -> None:
     assert pool["allowClassicFlow"] is False
     assert pool["allowUnauthenticatedIdentities"] is False
     providers = pool["cognitoIdentityProviders"]
-    assert (
-        len(providers) == 4
-    )  # portal, console, field-app, tenant-contoso; never the machine client
+    assert len(providers) == 3  # portal, console, field-app: never the machine or tenant clients
     assert all(p["serverSideTokenCheck"] is True for p in providers)
 
 
@@ -277,36 +276,51 @@ def test_every_identity_pool_role_trust_is_pinned_to_the_pool_and_amr(run: Progr
         }
 
 
-def test_role_mappings_deny_ambiguity_and_map_tenants_by_claim(
-    stack_runs: dict[str, ProgramRun],
-) -> None:
+def test_role_mappings_deny_ambiguity(stack_runs: dict[str, ProgramRun]) -> None:
     run = stack_runs["prod"]
     attachment = run.one(ATTACHMENT).inputs
     assert set(attachment["roles"]) == {"authenticated"}
+    assert attachment["roles"]["authenticated"] == run.outputs[exports.ROLE_ARNS]["authenticated"]
     mappings = {m["identityProvider"].rsplit(":", 1)[1]: m for m in attachment["roleMappings"]}
     client_ids = run.outputs[exports.CLIENT_IDS]
-    assert set(mappings) == {
-        client_ids[name] for name in ("portal", "console", "field-app", "tenant-contoso")
-    }
+    assert set(mappings) == {client_ids[name] for name in ("portal", "console", "field-app")}
     assert all(m["ambiguousRoleResolution"] == "Deny" for m in mappings.values())
-    tenant = mappings[client_ids["tenant-contoso"]]
-    assert tenant["type"] == "Rules"
-    assert tenant["mappingRules"] == [
-        {
-            "claim": "custom:tenant_id",
-            "matchType": "Equals",
-            "value": "contoso",
-            "roleArn": run.outputs[exports.ROLE_ARNS]["tenants"]["contoso"],
-        }
-    ]
     portal = mappings[client_ids["portal"]]
-    assert [rule["roleArn"] for rule in portal["mappingRules"]] == [
-        run.outputs[exports.ROLE_ARNS]["groups"]["admins"],
-        run.outputs[exports.ROLE_ARNS]["groups"]["auditors"],
+    assert portal["type"] == "Rules"
+    assert [
+        (rule["claim"], rule["matchType"], rule["value"], rule["roleArn"])
+        for rule in portal["mappingRules"]
+    ] == [
+        (
+            "cognito:groups",
+            "Contains",
+            "admins",
+            run.outputs[exports.ROLE_ARNS]["groups"]["admins"],
+        ),
+        (
+            "cognito:groups",
+            "Contains",
+            "auditors",
+            run.outputs[exports.ROLE_ARNS]["groups"]["auditors"],
+        ),
     ]
     assert mappings[client_ids["console"]]["type"] == "Token"
     provider = attachment["roleMappings"][0]["identityProvider"]
     assert provider.startswith("cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TestPool1:")
+
+
+def test_tenant_roles_deny_every_other_tenant(run: ProgramRun) -> None:
+    guards = {
+        r.name: json.loads(r.inputs["policy"]) for r in run.of_type("aws:iam/rolePolicy:RolePolicy")
+    }
+    prefix = run.one(POOL).name.removesuffix("-pool")
+    statement = guards[f"{prefix}-contoso-guard"]["Statement"][0]
+    assert statement["Effect"] == "Deny"
+    assert statement["Condition"] == {"StringNotEquals": {"aws:PrincipalTag/tenant_id": "contoso"}}
+    tags = run.one(
+        "aws:cognito/identityPoolProviderPrincipalTag:IdentityPoolProviderPrincipalTag"
+    ).inputs
+    assert tags["principalTags"]["tenant_id"] == "custom:tenant_id"
 
 
 def test_tenant_groups_carry_the_tenant_roles(run: ProgramRun) -> None:

@@ -1,0 +1,229 @@
+"""Every config error a user can make gets a message naming the file, key path, value and limit."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+import pytest
+
+from settings import StackConfigError, load_stack_settings
+from tests.infra.harness import stack_document, to_raw
+
+Edit = Callable[[dict[str, Any]], None]
+P = "enterprise-identity:"
+
+
+def load(stack: str, edit: Edit) -> str:
+    """Apply ``edit`` to the real stack file; return the error message it must produce."""
+    document = copy.deepcopy(stack_document(stack))
+    edit(document)
+    with pytest.raises(StackConfigError) as caught:
+        load_stack_settings(stack, to_raw(document)[0])
+    return str(caught.value)
+
+
+def section(name: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda document: document[P + name]
+
+
+def set_in(name: str, path: tuple[str | int, ...], value: Any) -> Edit:
+    def edit(document: dict[str, Any]) -> None:
+        node = document[P + name]
+        for key in path[:-1]:
+            node = node.setdefault(key, {}) if isinstance(key, str) else node[key]
+        node[path[-1]] = value
+
+    return edit
+
+
+CASES: list[tuple[str, Edit, str]] = [
+    # AWS limits
+    ("password minimum", set_in("userPool", ("passwordPolicy", "minimumLength"), 5),
+     "Pulumi.prod.yaml: enterprise-identity:userPool.passwordPolicy.minimumLength: 5 is below the AWS minimum 6"),
+    ("password maximum", set_in("userPool", ("passwordPolicy", "minimumLength"), 100),
+     "Pulumi.prod.yaml: enterprise-identity:userPool.passwordPolicy.minimumLength: 100 is above the AWS maximum 99"),
+    ("temporary password", set_in("userPool", ("passwordPolicy", "temporaryPasswordValidityDays"), 366),
+     "Pulumi.prod.yaml: enterprise-identity:userPool.passwordPolicy.temporaryPasswordValidityDays: 366 is above the AWS maximum 365 days"),
+    ("temporary password negative", set_in("userPool", ("passwordPolicy", "temporaryPasswordValidityDays"), -1),
+     "Pulumi.prod.yaml: enterprise-identity:userPool.passwordPolicy.temporaryPasswordValidityDays: -1 is below the AWS minimum 0 days"),
+    ("access token short", set_in("appClients", (0, "tokens", "accessTokenMinutes"), 4),
+     "Pulumi.prod.yaml: enterprise-identity:appClients[0].tokens.accessTokenMinutes: 4 is below the AWS minimum 5 minutes"),
+    ("id token long", set_in("appClients", (1, "tokens", "idTokenMinutes"), 1441),
+     "Pulumi.prod.yaml: enterprise-identity:appClients[1].tokens.idTokenMinutes: 1441 is above the AWS maximum 1440 minutes"),
+    ("refresh token short", set_in("appClients", (0, "tokens", "refreshTokenHours"), 0),
+     "Pulumi.prod.yaml: enterprise-identity:appClients[0].tokens.refreshTokenHours: 0 is below the AWS minimum 1 hours"),
+    ("refresh token long", set_in("appClients", (0, "tokens", "refreshTokenHours"), 87601),
+     "Pulumi.prod.yaml: enterprise-identity:appClients[0].tokens.refreshTokenHours: 87601 is above the AWS maximum 87600 hours"),
+    ("auth session", set_in("appClients", (0, "authSessionMinutes"), 16),
+     "Pulumi.prod.yaml: enterprise-identity:appClients[0].authSessionMinutes: 16 is above the AWS maximum 15 minutes"),
+    # name patterns
+    ("pool name", set_in("userPool", ("name",), "bad/name"),
+     'Pulumi.prod.yaml: enterprise-identity:userPool.name: "bad/name" is not a valid user pool name: 1-128 characters matching [\\w\\s+=,.@-]+'),
+    ("client name", set_in("appClients", (0, "name"), "por#tal"),
+     'Pulumi.prod.yaml: enterprise-identity:appClients[0].name: "por#tal" is not a valid app client name'),
+    ("group name", set_in("groups", (0, "name"), "two words"),
+     'Pulumi.prod.yaml: enterprise-identity:groups[0].name: "two words" is not a valid group name'),
+    ("provider name", set_in("identityProviders", (0, "name"), "x"),
+     'Pulumi.prod.yaml: enterprise-identity:identityProviders[0].name: "x" is not a valid identity provider name'),
+    ("identity pool name", set_in("identityPool", ("name",), "with-dash"),
+     'Pulumi.prod.yaml: enterprise-identity:identityPool.name: "with-dash" is not a valid identity pool name'),
+    ("domain prefix reserved", set_in("domain", ("prefix",), "my-cognito"),
+     'Pulumi.prod.yaml: enterprise-identity:domain.prefix: "my-cognito" must not contain aws, amazon or cognito (AWS rule)'),
+    ("domain prefix pattern", set_in("domain", ("prefix",), "-Bad"),
+     'Pulumi.prod.yaml: enterprise-identity:domain.prefix: "-Bad" must be 1-63 lower-case letters'),
+    ("tenant id", set_in("tenants", (0, "id"), "Bad_Tenant"),
+     'Pulumi.prod.yaml: enterprise-identity:tenants[0].id: "Bad_Tenant" does not match the allowed pattern'),
+    # choices and structure
+    ("mfa mode", set_in("userPool", ("mfa", "mode"), "SOMETIMES"),
+     'Pulumi.prod.yaml: enterprise-identity:userPool.mfa.mode: "SOMETIMES" is not allowed; allowed: "OFF", "OPTIONAL" or "ON"'),
+    ("unknown key", set_in("userPool", ("passwordPolicy", "minLength"), 14),
+     "Pulumi.prod.yaml: enterprise-identity:userPool.passwordPolicy.minLength: 14 is not a known setting here"),
+    ("wrong type", set_in("userPool", ("deletionProtection",), "yes"),
+     'Pulumi.prod.yaml: enterprise-identity:userPool.deletionProtection: "yes" input should be a valid boolean'),
+    ("missing required", lambda d: d[P + "userPool"].pop("name"),
+     "Pulumi.prod.yaml: enterprise-identity:userPool.name: is required"),
+    ("unknown provider type", set_in("identityProviders", (0, "type"), "LDAP"),
+     'Pulumi.prod.yaml: enterprise-identity:identityProviders[0].type: "LDAP" is not a known type; allowed:'),
+    ("missing region", lambda d: d.pop("aws:region"), "Pulumi.prod.yaml: aws:region: is required"),
+    ("bad region", lambda d: d.update({"aws:region": "mars-1"}), 'Pulumi.prod.yaml: aws:region: "mars-1" does not match the allowed pattern'),
+    # cross-field rules
+    ("threat protection tier", set_in("userPool", ("tier",), "ESSENTIALS"),
+     'Pulumi.prod.yaml: enterprise-identity:userPool.threatProtection.mode: "ENFORCED" needs tier PLUS (tier is ESSENTIALS)'),
+    ("mfa without factor", set_in("userPool", ("mfa", "totp"), False),
+     'Pulumi.prod.yaml: enterprise-identity:userPool.mfa.mode: "ON" needs at least one factor'),
+    ("sms recovery first", set_in("userPool", ("accountRecovery",), ["verified_phone_number", "verified_email"]),
+     'Pulumi.prod.yaml: enterprise-identity:userPool.accountRecovery: ["verified_phone_number", "verified_email"] must not start with verified_phone_number'),
+    ("http callback", set_in("appClients", (0, "callbackUrls"), ["http://portal.example.com/cb"]),
+     'Pulumi.prod.yaml: enterprise-identity:appClients[0].callbackUrls[0]: "http://portal.example.com/cb" uses http://; callback URLs must use https://'),
+    ("wildcard callback", set_in("appClients", (1, "callbackUrls"), ["https://*.example.com/cb"]),
+     'Pulumi.prod.yaml: enterprise-identity:appClients[1].callbackUrls[0]: "https://*.example.com/cb" is not an absolute URL without wildcards or fragments'),
+    ("verified flag writable", set_in("appClients", (0, "writeAttributes"), ["name", "email_verified"]),
+     'Pulumi.prod.yaml: enterprise-identity:appClients[0].writeAttributes: "email_verified" must never be client-writable'),
+    ("authorization attribute writable", set_in("appClients", (0, "writeAttributes"), ["custom:tenant_id"]),
+     'Pulumi.prod.yaml: enterprise-identity:appClients[0].writeAttributes: "custom:tenant_id" is an authorization attribute and must never be client-writable'),
+    ("mutable authorization attribute", set_in("userPool", ("schema", "customAttributes", 0, "mutable"), True),
+     "Pulumi.prod.yaml: enterprise-identity:userPool.schema.customAttributes[0].mutable: true must be false for an authorization attribute"),
+    ("unknown provider on client", set_in("appClients", (0, "identityProviders"), ["okta"]),
+     'Pulumi.prod.yaml: enterprise-identity:appClients[0].identityProviders: "okta" is not a configured identity provider'),
+    ("unknown scope", set_in("appClients", (3, "scopes"), ["https://api.example.com/nope"]),
+     'Pulumi.prod.yaml: enterprise-identity:appClients[3].scopes: "https://api.example.com/nope" is neither a standard scope nor a scope of a configured resource server'),
+    ("duplicate client", set_in("appClients", (1, "name"), "portal"),
+     'Pulumi.prod.yaml: enterprise-identity:appClients: "portal" is used by more than one app client'),
+    ("rules without rules", set_in("identityPool", ("roleMappings", 1, "type"), "Rules"),
+     "Pulumi.prod.yaml: enterprise-identity:identityPool.roleMappings[1].rules: [] are required when type is Rules"),
+    ("rule on writable claim", set_in("identityPool", ("roleMappings", 0, "rules", 0, "claim"), "name"),
+     'Pulumi.prod.yaml: enterprise-identity:identityPool.roleMappings[0].rules[0].claim: "name" is writable by an app client; users could pick their own role'),
+    ("too many role mappings", lambda d: d[P + "appClients"].extend({"name": f"spa{i}", "kind": "spa"} for i in range(8)),
+     "Pulumi.prod.yaml: enterprise-identity:identityPool.clients: 11 clients exceed the 10 role mappings an identity pool allows"),
+    ("tenant tag remapped", set_in("identityPool", ("principalTags", "tags", "tenant_id"), "custom:department"),
+     'Pulumi.prod.yaml: enterprise-identity:identityPool.principalTags.tags.tenant_id: "custom:department" must be custom:tenant_id when tenants are configured'),
+    ("machine client in identity pool", set_in("identityPool", ("clients",), ["reporting-job"]),
+     'Pulumi.prod.yaml: enterprise-identity:identityPool.clients[0]: "reporting-job" is a machine client'),
+    ("missing secret", lambda d: d.pop(P + "entraClientSecret"),
+     'Pulumi.prod.yaml: enterprise-identity:identityProviders[1].clientSecretKey: "entraClientSecret" names config key enterprise-identity:entraClientSecret, which is not set; set it with `pulumi config set --secret entraClientSecret <value> --stack prod`'),
+    ("stray top-level key", lambda d: d.update({P + "userpool": {"name": "x"}}),
+     "Pulumi.prod.yaml: enterprise-identity:userpool: is not a known setting; sections are"),
+    ("tenants without tenant attribute", lambda d: d[P + "userPool"]["schema"]["customAttributes"].pop(0),
+     "Pulumi.prod.yaml: enterprise-identity:userPool.schema.customAttributes: must declare tenant_id with authorization: true"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [(edit, expected) for _, edit, expected in CASES],
+    ids=[c[0] for c in CASES],
+)
+def test_config_error_message(edit: Edit, expected: str) -> None:
+    assert expected in load("prod", edit).splitlines()[0] or any(
+        expected in line for line in load("prod", edit).splitlines()
+    )
+
+
+def _quota(section_name: str, make: Callable[[int], Any], count: int) -> Edit:
+    def edit(document: dict[str, Any]) -> None:
+        document[P + section_name] = [make(i) for i in range(count)]
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            _quota("appClients", lambda i: {"name": f"c{i}", "kind": "spa"}, 1000),
+            "Pulumi.prod.yaml: enterprise-identity:appClients: 1001 app clients (including tenants') exceed the AWS quota of 1000 per user pool",
+        ),
+        (
+            _quota(
+                "identityProviders",
+                lambda i: {
+                    "type": "SAML",
+                    "name": f"idp{i:03}",
+                    "metadataUrl": "https://idp.example.com/m",
+                },
+                300,
+            ),
+            "Pulumi.prod.yaml: enterprise-identity:identityProviders: 301 identity providers (including tenants') exceed the AWS quota of 300 per user pool",
+        ),
+        (
+            _quota("groups", lambda i: {"name": f"g{i}"}, 9999),
+            "Pulumi.prod.yaml: enterprise-identity:groups: 10001 groups (including tenants') exceed the AWS quota of 10000 per user pool",
+        ),
+    ],
+    ids=["app-clients", "identity-providers", "groups"],
+)
+def test_quota_errors(edit: Edit, expected: str) -> None:
+    assert expected in load("prod", edit).splitlines()
+
+
+def test_every_problem_is_listed_one_per_line() -> None:
+    def edit(document: dict[str, Any]) -> None:
+        set_in("userPool", ("passwordPolicy", "minimumLength"), 5)(document)
+        set_in("appClients", (0, "tokens", "accessTokenMinutes"), 2)(document)
+        set_in("userPool", ("mfa", "mode"), "MAYBE")(document)
+
+    lines = load("prod", edit).splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith("Pulumi.prod.yaml: enterprise-identity:") for line in lines)
+
+
+def test_cross_field_problems_are_all_reported_together() -> None:
+    def edit(document: dict[str, Any]) -> None:
+        set_in("appClients", (0, "callbackUrls"), ["http://a.example.com"])(document)
+        set_in("appClients", (1, "writeAttributes"), ["email_verified"])(document)
+        document.pop(P + "entraClientSecret")
+
+    assert len(load("prod", edit).splitlines()) == 3
+
+
+def test_error_is_a_pulumi_run_error_naming_the_stack_file() -> None:
+    message = load("dev", set_in("userPool", ("passwordPolicy", "minimumLength"), 3))
+    assert message.startswith("Pulumi.dev.yaml: ")
+    assert issubclass(StackConfigError, pulumi.RunError)
+
+
+def test_structured_value_that_is_not_json_is_reported() -> None:
+    raw = to_raw(stack_document("dev"))[0]
+    raw[P + "domain"] = "acme-workforce-dev"
+    with pytest.raises(
+        StackConfigError,
+        match=r"enterprise-identity:domain: \"acme-workforce-dev\" input should be",
+    ):
+        load_stack_settings("dev", raw)
+
+
+def test_valid_stacks_load_with_their_intended_posture() -> None:
+    dev = load_stack_settings("dev", to_raw(stack_document("dev"))[0])
+    prod = load_stack_settings("prod", to_raw(stack_document("prod"))[0])
+    assert (dev.user_pool.mfa.mode, prod.user_pool.mfa.mode) == ("OPTIONAL", "ON")
+    assert (dev.deployment.protect, prod.deployment.protect) == (False, True)
+    assert prod.user_pool.threat_protection_on
+    assert not dev.user_pool.threat_protection_on
+    assert (
+        json.loads(json.dumps(prod.model_dump(mode="json", by_alias=True)))["userPool"]["tier"]
+        == "PLUS"
+    )
