@@ -1,12 +1,11 @@
 """``identity-ops mfa enforce``."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from identity_ops.cli.common import Target, aws_command
-from identity_ops.cli.users import finish
+from identity_ops.cli.users import FreshOption, JournalOption, finish
 from identity_ops.jobs.bulk import BulkSettings
 from identity_ops.jobs.mfa_enforce import MfaOptions, run_mfa_enforce
 
@@ -27,8 +26,8 @@ def enforce(
     list_filter: Annotated[
         str | None, typer.Option("--filter", help="Only users matching this ListUsers filter.")
     ] = None,
-    journal: Annotated[Path | None, typer.Option("--journal", help="Journal file.")] = None,
-    fresh: Annotated[bool, typer.Option("--fresh", help="Ignore an existing journal.")] = False,
+    journal: JournalOption = None,
+    fresh: FreshOption = False,
 ) -> None:
     """Set users' MFA preference (TOTP preferred, SMS where a verified phone exists); report who cannot be enrolled."""
     options = MfaOptions(
