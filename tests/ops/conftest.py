@@ -152,7 +152,7 @@ def group_members(cognito: Any, pool_id: str, group: str) -> list[str]:
 
 
 def run_cli(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+    *args: str, env: dict[str, str] | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m identity_ops`` as a real process (what a user runs)."""
     return subprocess.run(
