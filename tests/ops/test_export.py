@@ -97,7 +97,16 @@ def test_cognito_import_layout(cognito: Any, pool_id: str, tmp_path: Path) -> No
     _seed(cognito, pool_id, tmp_path, count=3)
     out = tmp_path / "import-job.csv"
     result = invoke(
-        "users", "export", "--pool-id", pool_id, "--out", str(out), "--format", "cognito-import"
+        "users",
+        "export",
+        "--pool-id",
+        pool_id,
+        "--out",
+        str(out),
+        "--format",
+        "cognito-import",
+        "-o",
+        "json",
     )
     assert result.exit_code == 0, result.output
     lines = out.read_text(encoding="utf-8").splitlines()
@@ -109,4 +118,5 @@ def test_cognito_import_layout(cognito: Any, pool_id: str, tmp_path: Path) -> No
     row = next(line for line in lines[1:] if line.endswith(",user001"))
     assert "Name\\, 1" in row  # commas escaped as \,
     assert row.endswith("false,user001")  # pool MFA is OFF
-    assert "without a verified email or phone" in result.output
+    notes = json.loads(result.stdout)["notes"]
+    assert any("without a verified email or phone" in note for note in notes)
