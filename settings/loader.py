@@ -88,6 +88,7 @@ def _secret_problems(settings: StackSettings, others: Mapping[str, str]) -> list
             (name,),
             f"is not a known setting; sections are {sections}, and other top-level "
             "keys must be secure: values referenced by a *Key setting",
+            has_value=False,
         )
         if not name.startswith("aws:")
         else ConfigProblem((name,), "is not a known setting", has_value=False)
