@@ -42,6 +42,7 @@ lint: $(STAMP) ## ruff (lint and format check) and mypy.
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy policies/__main__.py  # checked on its own: a second module named __main__
 
 format: $(STAMP) ## Apply ruff's formatting and safe fixes.
 	$(VENV)/bin/ruff format .
