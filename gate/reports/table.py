@@ -42,7 +42,7 @@ def render_table(result: GateResult, graph: str | None = None, color: bool = Fal
     if graph:
         console.print(Text(render_graph(result.plan, graph)))
     style = "bold green" if result.passed else "bold red"
-    console.print(Text(result.verdict(), style=style))
+    console.print(Text(result.verdict(), style=style), soft_wrap=True)
     return buffer.getvalue()
 
 
