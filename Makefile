@@ -59,7 +59,7 @@ bench: $(STAMP) ## Print the benchmark numbers (gate timings, import throughput)
 lock: ## Re-pin every transitive dependency into constraints.txt from a fresh resolve.
 	rm -rf /tmp/ei-lock && $(PYTHON) -m venv /tmp/ei-lock
 	/tmp/ei-lock/bin/pip install --quiet -r requirements-dev.txt
-	/tmp/ei-lock/bin/pip freeze --exclude-editable | grep -v '^enterprise-identity' > constraints.txt
+	/tmp/ei-lock/bin/pip freeze --all --exclude-editable | grep -v -E '^(enterprise-identity|pip)==' > constraints.txt
 
 clean: ## Remove the venv and caches.
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
