@@ -1,5 +1,5 @@
 """The enterprise user pool with its SMS role, trigger permissions, risk configuration,
-resource servers and log delivery."""
+resource servers, log delivery and WAF web ACL."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import child, type_token
+from components.web_acl import protect_with_waf
 from settings.access import ResourceServerSettings
 from settings.user_pool import UserPoolSettings
 
@@ -99,6 +100,7 @@ class UserPool(pulumi.ComponentResource):
         }
         if settings.logging.enabled:
             self._log_delivery(name, args)
+        protect_with_waf(self, name, self.pool.arn, settings.waf, args.tags)
         self.register_outputs(
             {
                 "poolId": self.pool_id,

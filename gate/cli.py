@@ -85,6 +85,14 @@ def preview(
             "--output", "-o", help="Write the report to FILE; the verdict still goes to stderr."
         ),
     ] = None,
+    also: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--also",
+            metavar="FORMAT=FILE",
+            help="Also write the report in FORMAT to FILE, from the same run (repeatable).",
+        ),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option(help="Show the program's full traceback when it fails.")
     ] = False,
@@ -92,6 +100,8 @@ def preview(
     """Preview STACK offline and gate it with the policy pack."""
     from gate.preview import GateOptions, run_gate
     from gate.reports import render
+
+    extra_reports = [_parse_also(value) for value in also or []]
 
     options = GateOptions(
         stack=stack,
@@ -107,18 +117,38 @@ def preview(
     except GateError as error:
         typer.echo(f"error: {error.message}", err=True)
         raise typer.Exit(error.exit_code) from None
+    graph_name = graph.value if graph else None
     color = output is None and report_format is Format.table and sys.stdout.isatty()
-    report = render(result, report_format.value, graph.value if graph else None, color=color)
+    report = render(result, report_format.value, graph_name, color=color)
+    for extra_format, path in extra_reports:
+        _write(path, render(result, extra_format.value, graph_name, color=False))
     if output is None:
         sys.stdout.write(report)
     else:
-        try:
-            output.write_text(report, encoding="utf-8")
-        except OSError as error:
-            typer.echo(f"error: cannot write {output}: {error.strerror}", err=True)
-            raise typer.Exit(2) from None
+        _write(output, report)
+    if output is not None or extra_reports:
         typer.echo(result.verdict(), err=True)
     raise typer.Exit(result.exit_code)
+
+
+def _parse_also(value: str) -> tuple[Format, Path]:
+    """`sarif=out/prod.sarif` -> (Format.sarif, Path); a bad value is a command-line error (2)."""
+    name, _, path = value.partition("=")
+    allowed = ", ".join(f.value for f in Format)
+    if name not in Format.__members__ or not path:
+        typer.echo(
+            f"error: --also {value!r}: expected FORMAT=FILE with FORMAT one of {allowed}", err=True
+        )
+        raise typer.Exit(2)
+    return Format(name), Path(path)
+
+
+def _write(path: Path, report: str) -> None:
+    try:
+        path.write_text(report, encoding="utf-8")
+    except OSError as error:
+        typer.echo(f"error: cannot write {path}: {error.strerror}", err=True)
+        raise typer.Exit(2) from None
 
 
 def main() -> None:

@@ -56,6 +56,13 @@ KEY_SETTINGS: Mapping[str, tuple[str, ...]] = {
     "aws:sns/topic:Topic": ("name", "kmsMasterKeyId"),
     "aws:lambda/permission:Permission": ("action", "principal", "sourceArn"),
     "aws:acm/certificate:Certificate": ("domainName", "region", "validationMethod"),
+    "aws:wafv2/webAcl:WebAcl": (
+        "name",
+        "scope",
+        "rules.0.statement.rateBasedStatement.limit",
+        "rules.1.statement.managedRuleGroupStatement.name",
+    ),
+    "aws:wafv2/webAclAssociation:WebAclAssociation": ("resourceArn", "webAclArn"),
 }
 _GENERIC_LIMIT = 3
 

@@ -6,6 +6,8 @@ match is by name, in two steps:
 1. the section: the config key (not inside a list) named like the nearest ancestor's type
    (`UserPool` ~ `userPool`, `UserGroups` ~ `groups`, `AuthMonitoring` ~ `monitoring`,
    `RoleMappings` ~ `identityPool.roleMappings`);
+   or, failing that, the config key whose own name appears as a whole word in the resource's or
+   an ancestor's name (`gate-fixture:pool` ~ `directory-pool`);
 2. the entry: the list item or object whose `name`/`id` appears, as whole words, in the
    resource's name (tenant `contoso` ~ `ei-prod-contoso-group`), preferring entries inside the
    section and the longest name.
@@ -70,6 +72,21 @@ def _section(chain: list[PlannedResource], sections: list[KeyPath]) -> KeyPath |
         )
         if ranked:
             return ranked[0][2]
+    return _section_named_in(chain, sections)
+
+
+def _section_named_in(chain: list[PlannedResource], sections: list[KeyPath]) -> KeyPath | None:
+    """The outermost config key whose name is a word of the nearest resource name that has one."""
+    for resource in chain:
+        name = resource.name.lower()
+        named = [
+            path
+            for path in sections
+            if len(key := str(path[-1]).split(":", 1)[-1].lower()) >= 3
+            and _contains_words(name, key)
+        ]
+        if named:
+            return min(named, key=len)
     return None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,7 @@ def find_project(start: Path) -> Project:
     for folder in (start.resolve(), *start.resolve().parents):
         project_file = folder / "Pulumi.yaml"
         if project_file.is_file():
-            document = _read_yaml(project_file)
+            document = read_yaml(project_file)
             name = document.get("name")
             if not isinstance(name, str) or not name:
                 raise StackFileError(f"{project_file}: `name` must be a non-empty string")
@@ -83,25 +84,32 @@ def load_stack(project: Project, stack: str, config_file: Path | None = None) ->
         raise StackNotFoundError(
             f"unknown stack {stack!r}: {stack_file} does not exist (stacks here: {known})"
         )
-    document = _read_yaml(stack_file)
+    document = read_yaml(stack_file)
     config = document.get("config") or {}
     if not isinstance(config, dict):
         raise StackFileError(f"{stack_file.name}: `config` must be a mapping of keys to values")
-    values: dict[str, str] = {}
-    secret_keys: list[str] = []
-    for raw_key, value in {**project.defaults, **_namespaced(config, project.name)}.items():
-        plain, is_secret = _strip_secure(value)
-        values[raw_key] = _wire_string(plain)
-        if is_secret:
-            secret_keys.append(raw_key)
+    values, secret_keys = wire_config({**project.defaults, **_namespaced(config, project.name)})
     return StackConfig(
         project=project,
         stack=stack,
         stack_file=stack_file,
         values=values,
-        secret_keys=tuple(sorted(secret_keys)),
+        secret_keys=secret_keys,
         source=SourceMap.from_file(stack_file),
     )
+
+
+def wire_config(config: Mapping[str, Any]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Config as the language host hands it to the program: every value a string (objects as
+    JSON), each `secure:` value replaced by a placeholder, and the keys that held one."""
+    values: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in config.items():
+        plain, is_secret = _strip_secure(value)
+        values[key] = _wire_string(plain)
+        if is_secret:
+            secret_keys.append(key)
+    return values, tuple(sorted(secret_keys))
 
 
 def available_stacks(project: Project) -> list[str]:
@@ -111,7 +119,8 @@ def available_stacks(project: Project) -> list[str]:
     ]
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A project or stack file as the CLI reads it (YAML 1.2); errors name the file and line."""
     try:
         document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)
     except yaml.MarkedYAMLError as error:

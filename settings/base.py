@@ -142,6 +142,14 @@ IamRoleArn = Annotated[
 AnyArn = Annotated[
     str, aws_pattern(r"arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+", "ARN", 2048)
 ]
+WafWebAclArn = Annotated[
+    str,
+    aws_pattern(
+        r"arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional/webacl/[\w-]+/[\w-]+",
+        "regional WAFv2 web ACL ARN",
+        2048,
+    ),
+]
 SecretKeyName = Annotated[
     str, aws_pattern(r"[A-Za-z][A-Za-z0-9_-]*", "config key name (top-level `secure:` value)", 64)
 ]

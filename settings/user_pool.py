@@ -13,6 +13,7 @@ from settings.base import (
     LambdaArn,
     PoolName,
     SettingsModel,
+    WafWebAclArn,
     aws_range,
     duplicates,
     problem,
@@ -316,6 +317,32 @@ class Logging(SettingsModel):
     retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] = 365  # fmt: skip
 
 
+class Waf(SettingsModel):
+    """An AWS WAF web ACL in front of the pool's sign-in endpoints.
+
+    Cognito's own lockout is fixed (5 failures, ~15 minutes) and per user, so credential stuffing
+    across many users and request floods are stopped only by WAF. ``managed`` (the default)
+    creates a regional web ACL with a per-IP rate limit and AWS's IP-reputation list;
+    ``existing`` associates a web ACL the network team owns; ``off`` must be spelled out.
+    """
+
+    mode: Literal["managed", "existing", "off"] = "managed"
+    web_acl_arn: WafWebAclArn | None = None
+    rate_limit: Annotated[int, aws_range(10, 2_000_000_000, "requests per IP per window")] = 300
+    rate_window_seconds: Literal[60, 120, 300, 600] = 300
+    ip_reputation: bool = True
+
+    def cross_checks(self) -> Iterator[ConfigProblem]:
+        if self.mode == "existing" and self.web_acl_arn is None:
+            yield problem("webAclArn", None, "is required when mode is existing")
+        if self.mode != "existing" and self.web_acl_arn is not None:
+            yield problem(
+                "webAclArn",
+                self.web_acl_arn,
+                f"is only used with mode existing (mode is {self.mode})",
+            )
+
+
 class UserPoolSettings(SettingsModel):
     """The enterprise user pool; defaults are the secure choice."""
 
@@ -339,6 +366,7 @@ class UserPoolSettings(SettingsModel):
     schema_: Schema = Field(default=Schema(), alias="schema")
     triggers: Triggers = Triggers()
     logging: Logging = Logging()
+    waf: Waf = Waf()
 
     def cross_checks(self) -> Iterator[ConfigProblem]:
         yield from self._tier_rules()

@@ -15,15 +15,12 @@ out_dir="$3"
 python="${PYTHON:-.venv/bin/python}"
 mkdir -p "$out_dir"
 
-run_gate() { # FORMAT EXTENSION
-  "$python" -m gate preview --stack "$stack" --policy-pack-config "$policy_config" \
-    --format "$1" --output "$out_dir/$stack.$2" 2>>"$out_dir/$stack.stderr.txt"
-}
-
-run_gate markdown md
+# One run writes all three reports (the program and the pack run once).
+"$python" -m gate preview --stack "$stack" --policy-pack-config "$policy_config" \
+  --format markdown --output "$out_dir/$stack.md" \
+  --also "sarif=$out_dir/$stack.sarif" --also "json=$out_dir/$stack.json" \
+  2>>"$out_dir/$stack.stderr.txt"
 status=$?
-run_gate sarif sarif || true
-run_gate json json || true
 
 if [ ! -s "$out_dir/$stack.md" ]; then
   # The gate stops before writing a report only when the stack cannot be evaluated (exit 2);

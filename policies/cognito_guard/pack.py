@@ -8,6 +8,7 @@ from pulumi_policy import Policy
 
 from cognito_guard import (
     clients,
+    github_oidc,
     identity_pool,
     mfa,
     monitoring,
@@ -33,6 +34,7 @@ def all_policies() -> list[Policy]:
         *mfa.POLICIES,
         *clients.POLICIES,
         *identity_pool.POLICIES,
+        *github_oidc.POLICIES,
         *stack.POLICIES,
         *monitoring.POLICIES,
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -15,8 +16,22 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def ok_preview() -> subprocess.CompletedProcess[str]:
-    return fixture_cli("ok", "--format", "json")
+def reports_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("reports")
+
+
+@pytest.fixture(scope="module")
+def ok_preview(reports_dir: Path) -> subprocess.CompletedProcess[str]:
+    return fixture_cli("ok", "--format", "json", "--also", f"markdown={reports_dir / 'ok.md'}")
+
+
+def test_also_writes_another_format_from_the_same_run(
+    ok_preview: subprocess.CompletedProcess[str], reports_dir: Path
+) -> None:
+    markdown = (reports_dir / "ok.md").read_text(encoding="utf-8")
+    assert markdown.startswith("#### :tropical_drink: `preview` on gate-fixture/ok — ✅ passed")
+    assert "PASSED: gate-fixture/ok (preview)" in ok_preview.stderr  # the verdict, for the log
+    assert json.loads(ok_preview.stdout)["summary"]["passed"] is True
 
 
 def test_preview_passes_and_reports_the_remediation_it_applied(
@@ -125,3 +140,9 @@ def test_bad_command_line_exits_2() -> None:
     run = fixture_cli("ok", "--format", "xml")
     assert run.returncode == 2
     assert "xml" in run.stderr
+    also = fixture_cli("ok", "--also", "xml=report.xml")
+    assert also.returncode == 2
+    assert (
+        "--also 'xml=report.xml': expected FORMAT=FILE with FORMAT one of table, json, sarif, markdown"
+        in also.stderr
+    )

@@ -25,6 +25,12 @@ def test_prod_passes_with_its_policy_config(prod_result: GateResult) -> None:
     assert counts["aws:cognito/userPoolClient:UserPoolClient"] >= 4
 
 
+def test_prod_is_clean_with_its_waf_in_front_of_the_pool(prod_result: GateResult) -> None:
+    """The WAF web ACL the stack configures satisfies the WAF and lockout-compensation rules."""
+    assert [f.policy_name for f in prod_result.analysis.findings] == []
+    assert prod_result.plan.counts_by_type()["aws:wafv2/webAclAssociation:WebAclAssociation"] == 1
+
+
 def test_dev_passes_with_its_policy_config(dev_result: GateResult) -> None:
     assert dev_result.exit_code == 0, dev_result.mandatory_findings
     assert dev_result.plan.stack == "dev"

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import jsonschema
-import pytest
 
 from gate.graph import render_graph
 from gate.reports import render
@@ -61,11 +60,6 @@ def test_sarif_of_prod_is_valid_and_has_one_rule_per_policy(prod_result: GateRes
     assert all(result["level"] == "warning" for result in run["results"])  # advisory only
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: in up mode the fixture's violation is located at the stack file's `config:` "
-    "line instead of its component's key; see the stop-7 note",
-)
 def test_sarif_result_points_at_the_stack_line_of_the_component(
     fixture_up_result: GateResult,
 ) -> None:

@@ -7,7 +7,8 @@ becomes a placeholder secret, as in the offline gate.
 
 from __future__ import annotations
 
-import json
+import copy
+import functools
 import runpy
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -15,38 +16,35 @@ from pathlib import Path
 from typing import Any, cast
 
 import pulumi
-import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
+
+from gate.stack import SECRET_PLACEHOLDER, read_yaml, wire_config
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "enterprise-identity"
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
-PLACEHOLDER_SECRET = "placeholder-secret-value"
+PLACEHOLDER_SECRET = SECRET_PLACEHOLDER
 
 
-def stack_document(stack: str) -> dict[str, Any]:
-    """The ``config:`` mapping of ``Pulumi.<stack>.yaml`` as YAML values."""
-    text = (ROOT / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8")
-    config: dict[str, Any] = yaml.safe_load(text)["config"]
+@functools.cache
+def _stack_config(stack: str) -> dict[str, Any]:
+    config: dict[str, Any] = read_yaml(ROOT / f"Pulumi.{stack}.yaml")["config"]
     return config
 
 
+def stack_document(stack: str) -> dict[str, Any]:
+    """A fresh copy of the ``config:`` mapping of ``Pulumi.<stack>.yaml``, read as the CLI reads
+    it (YAML 1.2, the gate's reader) and parsed once per test process."""
+    return copy.deepcopy(_stack_config(stack))
+
+
 def to_raw(config: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
-    """YAML config -> (PULUMI_CONFIG-style mapping, secret keys)."""
-    raw: dict[str, str] = {}
-    secret_keys: list[str] = []
-    for key, value in config.items():
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            raw[key] = PLACEHOLDER_SECRET
-            secret_keys.append(key)
-        elif isinstance(value, str):
-            raw[key] = value
-        else:
-            raw[key] = json.dumps(value)
-    return raw, secret_keys
+    """YAML config -> (PULUMI_CONFIG-style mapping, secret keys), exactly as the gate passes it."""
+    values, secret_keys = wire_config(config)
+    return values, list(secret_keys)
 
 
 def stack_raw(stack: str) -> dict[str, str]:

@@ -42,6 +42,14 @@ def set_in(name: str, path: tuple[str | int, ...], value: Any) -> Edit:
 
 CASES: list[tuple[str, Edit, str]] = [
     # AWS limits
+    ("waf rate limit", set_in("userPool", ("waf", "rateLimit"), 5),
+     "Pulumi.prod.yaml: enterprise-identity:userPool.waf.rateLimit: 5 is below the AWS minimum 10 requests per IP per window"),
+    ("waf existing without arn", set_in("userPool", ("waf", "mode"), "existing"),
+     "Pulumi.prod.yaml: enterprise-identity:userPool.waf.webAclArn: is required when mode is existing"),
+    ("waf arn with managed", set_in("userPool", ("waf", "webAclArn"), "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/edge/1a2b3c"),
+     'Pulumi.prod.yaml: enterprise-identity:userPool.waf.webAclArn: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/edge/1a2b3c" is only used with mode existing (mode is managed)'),
+    ("waf global acl", lambda d: d[P + "userPool"]["waf"].update(mode="existing", webAclArn="arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1a2b3c"),
+     'Pulumi.prod.yaml: enterprise-identity:userPool.waf.webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1a2b3c" is not a valid regional WAFv2 web ACL ARN'),
     ("password minimum", set_in("userPool", ("passwordPolicy", "minimumLength"), 5),
      "Pulumi.prod.yaml: enterprise-identity:userPool.passwordPolicy.minimumLength: 5 is below the AWS minimum 6"),
     ("password maximum", set_in("userPool", ("passwordPolicy", "minimumLength"), 100),

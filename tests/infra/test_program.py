@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from components import exports
-from tests.infra.harness import PLACEHOLDER_SECRET, ProgramRun, is_secret, unwrap
+from tests.infra.harness import PLACEHOLDER_SECRET, REGION, ProgramRun, is_secret, unwrap
 
 POOL = "aws:cognito/userPool:UserPool"
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
@@ -18,6 +18,8 @@ ATTACHMENT = "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment"
 ROLE = "aws:iam/role:Role"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 RISK = "aws:cognito/riskConfiguration:RiskConfiguration"
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
+WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
 
 COMMON_COUNTS = {
     "aws:cloudwatch/dashboard:Dashboard": 1,
@@ -32,6 +34,8 @@ COMMON_COUNTS = {
     "aws:cognito/userPoolDomain:UserPoolDomain": 1,
     "aws:iam/rolePolicy:RolePolicy": 2,  # one tenant guard per tenant
     "aws:sns/topic:Topic": 1,
+    "aws:wafv2/webAcl:WebAcl": 1,
+    "aws:wafv2/webAclAssociation:WebAclAssociation": 1,
     "enterprise-identity:cognito:AppClients": 1,
     "enterprise-identity:cognito:AuthMonitoring": 1,
     "enterprise-identity:cognito:HostedDomain": 1,
@@ -88,6 +92,8 @@ def test_user_pool_children_belong_to_the_user_pool_component(run: ProgramRun) -
         POOL,
         "aws:cognito/resourceServer:ResourceServer",
         "aws:cognito/logDeliveryConfiguration:LogDeliveryConfiguration",
+        WEB_ACL,
+        WEB_ACL_ASSOCIATION,
     ):
         for resource in run.of_type(type_token):
             assert resource.parent.endswith("enterprise-identity:cognito:UserPool")
@@ -149,6 +155,23 @@ def test_prod_risk_configuration_blocks_compromised_credentials_and_takeover(
     actions = risk["accountTakeoverRiskConfiguration"]["actions"]
     assert actions["highAction"] == {"eventAction": "BLOCK", "notify": False}
     assert actions["mediumAction"]["eventAction"] == "MFA_REQUIRED"
+
+
+def test_sign_in_endpoints_sit_behind_a_rate_limiting_web_acl(stack: str, run: ProgramRun) -> None:
+    association = run.one(WEB_ACL_ASSOCIATION)
+    web_acl = run.one(WEB_ACL)
+    assert web_acl.inputs["scope"] == "REGIONAL"
+    assert web_acl.inputs["defaultAction"] == {"allow": {}}
+    rules = {rule["name"]: rule for rule in web_acl.inputs["rules"]}
+    rate = rules["rate-limit-per-ip"]
+    assert rate["action"] == {"block": {}}
+    assert rate["statement"]["rateBasedStatement"]["aggregateKeyType"] == "IP"
+    assert rate["statement"]["rateBasedStatement"]["limit"] == {"dev": 1000, "prod": 300}[stack]
+    reputation = rules["aws-ip-reputation"]["statement"]["managedRuleGroupStatement"]
+    assert reputation == {"name": "AWSManagedRulesAmazonIpReputationList", "vendorName": "AWS"}
+    # The association joins that web ACL to this pool (the mocks give each resource its own ARN).
+    assert association.inputs["resourceArn"].endswith(f":userpool/{REGION}_TestPool1")
+    assert association.inputs["webAclArn"].endswith(f":{web_acl.name}")
 
 
 def test_tenant_attribute_is_immutable(run: ProgramRun) -> None:
