@@ -70,6 +70,20 @@ def fail(console: Console, error: OpsError) -> typer.Exit:
     return typer.Exit(int(error.exit_code))
 
 
+FilterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--filter",
+        help="Only users matching this ListUsers filter, e.g. 'cognito:user_status = \"UNCONFIRMED\"'.",
+    ),
+]
+MfaDetailOption = Annotated[
+    bool,
+    typer.Option(
+        "--mfa-detail",
+        help="Also measure MFA adoption: AdminGetUser per user (each becomes a billed MAU).",
+    ),
+]
 PoolIdOption = Annotated[
     str | None,
     typer.Option(

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from identity_ops.aws import aws_errors
-from identity_ops.cli.common import Target, aws_command
+from identity_ops.cli.common import MfaDetailOption, Target, aws_command
 from identity_ops.errors import CheckFailedError
 from identity_ops.jobs.analytics import collect_analytics
 from identity_ops.jobs.health import (
@@ -29,12 +29,7 @@ def publish_metrics(
     namespace: Annotated[
         str, typer.Option("--namespace", help="Custom CloudWatch namespace.")
     ] = DEFAULT_NAMESPACE,
-    mfa_detail: Annotated[
-        bool,
-        typer.Option(
-            "--mfa-detail", help="Also publish MFA adoption (AdminGetUser per user: billed MAUs)."
-        ),
-    ] = False,
+    mfa_detail: MfaDetailOption = False,
 ) -> None:
     """Publish TotalUsers, UnconfirmedUsers, DisabledUsers, ConfirmationRate (and MfaAdoption) for the pool."""
     check_namespace(namespace)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from identity_ops.cli.common import Target, aws_command
+from identity_ops.cli.common import FilterOption, Target, aws_command
 from identity_ops.cli.users import FreshOption, JournalOption, finish
 from identity_ops.jobs.bulk import BulkSettings
 from identity_ops.jobs.mfa_enforce import MfaOptions, run_mfa_enforce
@@ -23,9 +23,7 @@ def enforce(
             help="totp-or-sms (TOTP if verified, else SMS to a verified phone), totp, sms.",
         ),
     ] = "totp-or-sms",
-    list_filter: Annotated[
-        str | None, typer.Option("--filter", help="Only users matching this ListUsers filter.")
-    ] = None,
+    list_filter: FilterOption = None,
     journal: JournalOption = None,
     fresh: FreshOption = False,
 ) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from identity_ops.cli.common import Target, aws_command
+from identity_ops.cli.common import MfaDetailOption, Target, aws_command
 from identity_ops.html_report import render_html
 from identity_ops.jobs.analytics import Analytics, collect_analytics
 
@@ -22,13 +22,7 @@ def analytics(
         Path | None,
         typer.Option("--html", help="Also write a self-contained HTML page with charts."),
     ] = None,
-    mfa_detail: Annotated[
-        bool,
-        typer.Option(
-            "--mfa-detail",
-            help="Measure MFA adoption with AdminGetUser per user (each becomes a billed MAU).",
-        ),
-    ] = False,
+    mfa_detail: MfaDetailOption = False,
 ) -> None:
     """Totals by status, enabled/disabled, confirmation rate, recent sign-ups, MFA adoption, group sizes."""
     stats = collect_analytics(

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from identity_ops.cli.common import Target, aws_command
+from identity_ops.cli.common import FilterOption, Target, aws_command
 from identity_ops.errors import ExitCode
 from identity_ops.jobs.bulk import BulkSettings
 from identity_ops.jobs.export_users import ExportOptions, run_export
@@ -120,9 +120,7 @@ def export_users(
             "--format", help="csv (re-importable), jsonl, or cognito-import (import-job CSV)."
         ),
     ] = "csv",
-    list_filter: Annotated[
-        str | None, typer.Option("--filter", help="ListUsers filter, e.g. 'email ^= \"a\"'.")
-    ] = None,
+    list_filter: FilterOption = None,
     no_groups: Annotated[bool, typer.Option("--no-groups", help="Skip group memberships.")] = False,
 ) -> None:
     """Stream the pool's users (ListUsers only: no per-user reads) in constant memory."""
@@ -149,12 +147,7 @@ def _lifecycle_command(action: Action) -> None:
         file: Annotated[
             Path | None, typer.Option("--file", help="CSV/JSONL file with a username column.")
         ] = None,
-        list_filter: Annotated[
-            str | None,
-            typer.Option(
-                "--filter", help="ListUsers filter, e.g. 'cognito:user_status = \"UNCONFIRMED\"'."
-            ),
-        ] = None,
+        list_filter: FilterOption = None,
         attr: Annotated[
             list[str] | None,
             typer.Option("--attr", help="NAME=VALUE (set-attributes only; repeatable)."),
@@ -199,9 +192,7 @@ def disable_inactive(
             "(a timestamp attribute your post-authentication trigger maintains).",
         ),
     ] = "auth-events",
-    list_filter: Annotated[
-        str | None, typer.Option("--filter", help="Only consider users matching this filter.")
-    ] = None,
+    list_filter: FilterOption = None,
     journal: JournalOption = None,
     fresh: FreshOption = False,
 ) -> None:
