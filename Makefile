@@ -46,7 +46,7 @@ preview: $(STAMP) ## Offline preview of STACK with its policy report (FORMAT=tab
 test: lint unit ## The whole suite: lint, type check and every test.
 
 unit: $(STAMP) ## Run the tests only.
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 --dist worksteal --durations=15
 
 lint: $(STAMP) ## ruff (lint and format check) and mypy.
 	$(VENV)/bin/ruff check .

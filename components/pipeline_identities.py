@@ -70,6 +70,7 @@ PREVIEW_READ_ACTIONS: Mapping[str, tuple[str, ...]] = {
         "GetLogDeliveryConfiguration",
         "GetUICustomization",
         "GetUserPoolMfaConfig",
+        "GetWebACLForResource",
         "ListTagsForResource",
     ),
     "cognito-identity": (
@@ -93,6 +94,7 @@ PREVIEW_READ_ACTIONS: Mapping[str, tuple[str, ...]] = {
     "lambda": ("GetPolicy",),
     "acm": ("DescribeCertificate", "ListTagsForCertificate"),
     "route53": ("GetChange", "ListResourceRecordSets"),
+    "wafv2": ("GetWebACL", "GetWebACLForResource", "ListTagsForResource"),
 }
 
 # What `pulumi up` changes beyond reading, by IAM service prefix; IAM itself is scoped separately.
@@ -130,6 +132,15 @@ DEPLOY_WRITE_ACTIONS: Mapping[str, tuple[str, ...]] = {
         "RequestCertificate",
     ),
     "route53": ("ChangeResourceRecordSets",),
+    "wafv2": (
+        "AssociateWebACL",
+        "CreateWebACL",
+        "DeleteWebACL",
+        "DisassociateWebACL",
+        "TagResource",
+        "UntagResource",
+        "UpdateWebACL",
+    ),
 }
 
 IAM_ROLE_ACTIONS: tuple[str, ...] = (

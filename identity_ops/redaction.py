@@ -76,10 +76,19 @@ def is_secret_key(key: str) -> bool:
 
 
 def redact(value: Any) -> Any:
-    """Deep copy of ``value`` with the values of secret-named keys masked."""
+    """Deep copy of ``value`` with the text values of secret-named keys masked.
+
+    Only text can be a secret: a count under a secret-sounding key (the user status
+    ``FORCE_CHANGE_PASSWORD: 3``, ``tokenValidityMinutes: 60``) is left as it is, and containers
+    under such keys are redacted item by item.
+    """
     if isinstance(value, Mapping):
         return {
-            key: (MASK if isinstance(key, str) and is_secret_key(key) else redact(item))
+            key: (
+                MASK
+                if isinstance(key, str) and is_secret_key(key) and isinstance(item, str | bytes)
+                else redact(item)
+            )
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):

@@ -18,12 +18,15 @@ import botocore.session
 import pytest
 from botocore import xform_name
 
+from cognito_guard.github_oidc import GITHUB_OIDC_TRUST
+from cognito_guard.resource_types import IAM_ROLE
 from components import exports
 from components.pipeline_identities import OPERATOR_COGNITO_ACTIONS
 from settings.errors import StackConfigError
 from tests.delivery.aws_services import aws_resource_types, service_of
 from tests.delivery.repo import ROOT
 from tests.infra.harness import ACCOUNT, REGION, ProgramRun, Registered, run_program, stack_raw
+from tests.policies.harness import run_resource
 
 REPOSITORY = "acme/enterprise-identity"
 PIPELINES: dict[str, Any] = {
@@ -111,6 +114,17 @@ def test_three_roles_and_the_github_provider_under_one_component(run: ProgramRun
     assert provider.inputs["url"] == f"https://{GITHUB}"
     assert provider.inputs["clientIdLists"] == ["sts.amazonaws.com"]
     assert set(run.outputs[exports.PIPELINE_ROLE_ARNS]) == {"deploy", "preview", "operator"}
+
+
+@pytest.mark.parametrize("purpose", ["deploy", "preview", "operator"])
+def test_the_packs_github_oidc_rule_passes_each_role(run: ProgramRun, purpose: str) -> None:
+    """The roles as `pulumi up` sends them (the provider ARN known) satisfy
+    `cognito-pipeline-github-oidc-trust`, also when only the repository's owner is allowed."""
+    inputs = role(run, purpose).inputs
+    owner = REPOSITORY.split("/")[0]
+    outcome = run_resource(GITHUB_OIDC_TRUST, IAM_ROLE, inputs, {"allowedOwners": [owner]})
+    assert outcome.messages == []
+    assert outcome.not_applicable is None
 
 
 @pytest.mark.parametrize(

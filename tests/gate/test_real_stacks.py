@@ -1,9 +1,10 @@
 """The real program and the real cognito-guard pack: dev and prod pass with their own policy
-configs; prod with one setting broken the way the policies catch it fails and names the policy;
+configs; prod with settings broken the way the policies catch fails and names the policies;
 a config mistake stops with the program's own message."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -65,21 +66,26 @@ def _set(path: str, value: Any) -> Any:
     return edit
 
 
-@pytest.mark.parametrize(
-    ("setting", "value", "policy"),
-    [
-        ("userPool.passwordPolicy.minimumLength", 8, "cognito-password-min-length"),
-        ("userPool.mfa.mode", "OPTIONAL", "cognito-user-pool-mfa-required"),
-    ],
-)
-def test_prod_with_a_weakened_setting_is_blocked_by_the_right_policy(
-    tmp_path: Path, setting: str, value: Any, policy: str
-) -> None:
-    stack_file = mutated_stack(tmp_path, "prod", _set(setting, value))
-    run = run_cli("--stack", "prod", "--config-file", str(stack_file), "--format", "markdown")
+WEAKENINGS = [
+    ("userPool.passwordPolicy.minimumLength", 8, "cognito-password-min-length"),
+    ("userPool.mfa.mode", "OPTIONAL", "cognito-user-pool-mfa-required"),
+    ("userPool.waf.mode", "off", "cognito-user-pool-waf-associated"),
+]
+
+
+def test_prod_with_weakened_settings_is_blocked_by_the_right_policies(tmp_path: Path) -> None:
+    """One run, three weakened settings: each must be named by its own policy."""
+
+    def weaken(config: dict[str, Any]) -> None:
+        for setting, value, _ in WEAKENINGS:
+            _set(setting, value)(config)
+
+    stack_file = mutated_stack(tmp_path, "prod", weaken)
+    run = run_cli("--stack", "prod", "--config-file", str(stack_file), "--format", "json")
     assert run.returncode == 1, run.stderr
-    assert f"`{policy}`" in run.stdout
-    assert "❌ blocked" in run.stdout
+    violations = json.loads(run.stdout)["violations"]
+    blocking = {v["policy"] for v in violations if v["mandatory"]}
+    assert {policy for _, _, policy in WEAKENINGS} <= blocking
 
 
 def test_unknown_config_key_exits_2_with_the_programs_message(tmp_path: Path) -> None:

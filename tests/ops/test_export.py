@@ -37,7 +37,7 @@ def _seed(cognito: Any, pool_id: str, tmp_path: Path, count: int = 70) -> None:
         invoke("users", "import", str(source), "--pool-id", pool_id, "--no-rate-limit").exit_code
         == 0
     )
-    cognito.admin_disable_user(UserPoolId=pool_id, Username="user005")
+    cognito.admin_disable_user(UserPoolId=pool_id, Username=f"user{min(5, count - 1):03d}")
 
 
 def test_export_then_import_into_another_pool(cognito: Any, pool_id: str, tmp_path: Path) -> None:

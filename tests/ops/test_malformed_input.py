@@ -100,13 +100,29 @@ def test_jsonl_problems(pool_id: str, tmp_path: Path) -> None:
     assert f"{source}:4 column 'email': expected a string, number or boolean" in result.output
 
 
+def test_read_only_columns_of_an_export_are_ignored_and_reported(
+    cognito: Any, pool_id: str, tmp_path: Path
+) -> None:
+    """`sub` and `cognito:user_status` come with every export; re-importing it must not fail on
+    them, and the report says they were not copied (Cognito sets them itself)."""
+    source = write_csv(
+        tmp_path / "users.csv",
+        ["username", "email", "sub", "cognito:user_status"],
+        [["u1", "u1@example.com", "1234", "CONFIRMED"]],
+    )
+    result = _import(source, pool_id)
+    assert result.exit_code == 0, result.output
+    assert "read-only column(s) ignored: cognito:user_status, sub" in result.output
+    attributes = cognito.admin_get_user(UserPoolId=pool_id, Username="u1")["UserAttributes"]
+    assert {a["Name"]: a["Value"] for a in attributes}["sub"] != "1234"
+
+
 @pytest.mark.parametrize(
     ("column", "value", "reason"),
     [
         ("custom:employee_no", "abc", "must be a number"),
         ("custom:employee_no", "0", "must be >= 1"),
         ("email_verified", "yes", "must be true or false"),
-        ("sub", "1234", "managed by Cognito"),
         ("tenant_id", "acme", "did you mean 'custom:tenant_id'"),
         ("birthdate", "31/12/1999", "YYYY-MM-DD"),
     ],

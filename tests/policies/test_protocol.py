@@ -128,7 +128,7 @@ def test_analyze_stack_passes_the_reference_and_blames_the_resource(
     violations = pack.analyze_stack(analyzer_resources(without_waf))
     pool_urn = urn_of(rt.USER_POOL, "pool")
     assert {(v.policy_name, v.urn, v.enforcement_level) for v in violations} == {
-        ("cognito-user-pool-waf-associated", pool_urn, "advisory"),
+        ("cognito-user-pool-waf-associated", pool_urn, "mandatory"),
         ("cognito-lockout-compensating-controls", pool_urn, "advisory"),
     }
 
