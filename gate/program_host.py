@@ -18,30 +18,8 @@ import os
 import runpy
 import sys
 import traceback
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
-
-T = TypeVar("T")
-
-
-class ImmediateExecutor(concurrent.futures.ThreadPoolExecutor):
-    """Runs each submitted call at once on the loop's thread.
-
-    The SDK sends every registration to the monitor through `run_in_executor`; with a mock monitor
-    there is no I/O to overlap, so threads only add overhead and make the registration order
-    nondeterministic (the SDK's own mock tests do the same, see pulumi/pulumi#7663).
-    """
-
-    def submit(
-        self, fn: Callable[..., T], /, *args: Any, **kwargs: Any
-    ) -> concurrent.futures.Future[T]:
-        future: concurrent.futures.Future[T] = concurrent.futures.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:
-            future.set_exception(error)
-        return future
+from typing import Any, TextIO
 
 
 def main(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
@@ -90,13 +68,20 @@ def run_program(request: dict[str, Any]) -> dict[str, Any]:
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    loop.set_default_executor(ImmediateExecutor())
+    # The SDK sends each registration to the monitor through `run_in_executor`. One worker thread
+    # keeps them in submission order (a deterministic record) and gives the mock monitor's
+    # `_sync_await` a loop of its own: run on the loop's thread, it re-enters the program's loop
+    # and nests one registration inside the next until the stack overflows (~70 resources).
+    executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="monitor")
+    loop.set_default_executor(executor)
     try:
         loop.run_until_complete(run_in_stack(lambda: _run_path(program)))
     except pulumi.RunError as error:
         return {"error": {"kind": "config", "message": str(error)}}
     except Exception as error:
         return {"error": _program_error(error, program.parent)}
+    finally:
+        executor.shutdown(wait=True)
     return {"registrations": monitor.registrations, "stackOutputs": monitor.stack_outputs}
 
 
