@@ -14,6 +14,7 @@ import yaml
 
 from gate.preview import GateOptions, run_gate
 from gate.result import GateResult
+from gate.stack import read_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -45,7 +46,7 @@ def fixture_cli(stack: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def mutated_stack(tmp_path: Path, stack: str, edit: Callable[[dict[str, object]], None]) -> Path:
     """A copy of the real `Pulumi.<stack>.yaml` with one change, for `--config-file`."""
-    document = yaml.safe_load((REPO / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))
+    document = read_yaml(REPO / f"Pulumi.{stack}.yaml")  # as the gate and the CLI read it
     edit(document["config"])
     path = tmp_path / f"Pulumi.{stack}.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
