@@ -33,14 +33,18 @@ repository_file() {
   case "$path" in
     /*) echo "::error::file '$path' must be relative to the repository root" >&2; return 2 ;;
   esac
-  resolved="$(realpath -e -- "$path" 2>/dev/null)" || {
-    echo "::error::file '$path' does not exist in this repository" >&2
-    return 2
-  }
+  # Containment is checked before existence, so an escape is named as such wherever the
+  # checkout sits (`../../etc/passwd` may or may not exist above it).
+  resolved="$(realpath -m -- "$path")"
   case "$resolved" in
-    "$(pwd -P)"/*) printf '%s\n' "$path" ;;
+    "$(pwd -P)"/*) ;;
     *) echo "::error::file '$path' resolves outside the repository" >&2; return 2 ;;
   esac
+  if [ ! -f "$resolved" ]; then
+    echo "::error::file '$path' does not exist in this repository" >&2
+    return 2
+  fi
+  printf '%s\n' "$path"
 }
 
 report="$out/$job-$mode.json"

@@ -95,6 +95,7 @@ def test_each_admin_job_runs_its_identity_ops_command(
         ("", "needs the 'file' input"),
         ("/etc/passwd", "must be relative"),
         ("../../etc/passwd", "resolves outside the repository"),
+        ("../no-such-file-above-the-checkout.csv", "resolves outside the repository"),
         ("users/nobody.csv", "does not exist in this repository"),
     ],
 )
