@@ -59,6 +59,7 @@ clients = AppClients(
     ),
 )
 client_ids = {name: client.id for name, client in clients.clients.items()}
+identity_pool_client_ids = {name: client_ids[name] for name in settings.identity_pool_clients}
 
 identity_pool = None
 if settings.identity_pool is not None and settings.identity_pool_enabled:
@@ -67,7 +68,7 @@ if settings.identity_pool is not None and settings.identity_pool_enabled:
         IdentityPoolArgs(
             settings.identity_pool,
             user_pool.provider_name,
-            {name: client_ids[name] for name in settings.identity_pool_clients},
+            identity_pool_client_ids,
             tags,
             protect,
             {TENANT_TAG: TENANT_CLAIM} if settings.tenants else {},
@@ -98,7 +99,7 @@ if identity_pool is not None and settings.identity_pool is not None:
             user_pool.provider_name,
             identity_pool.authenticated_role_arn,
             identity_pool.guest_role_arn,
-            {name: client_ids[name] for name in settings.identity_pool_clients},
+            identity_pool_client_ids,
             settings.identity_pool.role_mappings,
             groups.role_arns,
             settings.identity_pool.allow_guest_access,
