@@ -12,12 +12,42 @@ from collections.abc import Mapping
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
+from pulumi_aws import _utilities as aws_sdk
 
 from components.base import child
 from settings.user_pool import Waf
 
 IP_REPUTATION_GROUP = "AWSManagedRulesAmazonIpReputationList"
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
+WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
+
+
+class WafResource(pulumi.CustomResource):
+    """A pulumi-aws WAFv2 resource registered by its type token, with inputs in wire form.
+
+    `import pulumi_aws.wafv2` builds every WAFv2 input class (the provider SDK's largest module:
+    a 2.8 MB `_inputs.py` of nested rule-statement types), which costs each `pulumi preview`,
+    `pulumi up` and gate run more CPU than the rest of the provider SDK together, for two resources
+    whose arguments are a few plain dictionaries. Registered like this, the engine receives exactly
+    what `aws.wafv2.WebAcl` / `aws.wafv2.WebAclAssociation` would send (same type, inputs, default
+    provider version): `tests/infra/test_web_acl.py` registers both ways and compares them.
+    """
+
+    arn: pulumi.Output[str]
+
+    def __init__(
+        self,
+        type_: str,
+        resource_name: str,
+        inputs: Mapping[str, Any],
+        opts: pulumi.ResourceOptions,
+    ) -> None:
+        super().__init__(
+            type_,
+            resource_name,
+            {**inputs, "arn": None},  # None: an output the provider fills in
+            pulumi.ResourceOptions.merge(aws_sdk.get_resource_opts_defaults(), opts),
+        )
 
 
 def protect_with_waf(
@@ -26,7 +56,7 @@ def protect_with_waf(
     pool_arn: pulumi.Input[str],
     waf: Waf,
     tags: Mapping[str, str],
-) -> aws.wafv2.WebAclAssociation | None:
+) -> WafResource | None:
     """Associates the configured web ACL (created here when `managed`) with the pool."""
     if waf.mode == "off":
         return None
@@ -36,17 +66,17 @@ def protect_with_waf(
         web_acl_arn = waf.web_acl_arn
     else:
         web_acl_arn = _managed_web_acl(parent, name, waf, tags).arn
-    return aws.wafv2.WebAclAssociation(
+    return WafResource(
+        WEB_ACL_ASSOCIATION,
         f"{name}-waf",
-        resource_arn=pool_arn,
-        web_acl_arn=web_acl_arn,
-        opts=child(parent),
+        {"resourceArn": pool_arn, "webAclArn": web_acl_arn},
+        child(parent),
     )
 
 
 def _managed_web_acl(
     parent: pulumi.Resource, name: str, waf: Waf, tags: Mapping[str, str]
-) -> aws.wafv2.WebAcl:
+) -> WafResource:
     """Allow by default; block an IP over the rate limit and IPs on AWS's reputation list."""
     rules: list[dict[str, Any]] = [
         {
@@ -54,13 +84,13 @@ def _managed_web_acl(
             "priority": 0,
             "action": {"block": {}},
             "statement": {
-                "rate_based_statement": {
-                    "aggregate_key_type": "IP",
+                "rateBasedStatement": {
+                    "aggregateKeyType": "IP",
                     "limit": waf.rate_limit,
-                    "evaluation_window_sec": waf.rate_window_seconds,
+                    "evaluationWindowSec": waf.rate_window_seconds,
                 }
             },
-            "visibility_config": _visibility(f"{name}-rate-limit"),
+            "visibilityConfig": _visibility(f"{name}-rate-limit"),
         }
     ]
     if waf.ip_reputation:
@@ -68,32 +98,35 @@ def _managed_web_acl(
             {
                 "name": "aws-ip-reputation",
                 "priority": 1,
-                "override_action": {"none": {}},
+                "overrideAction": {"none": {}},
                 "statement": {
-                    "managed_rule_group_statement": {
+                    "managedRuleGroupStatement": {
                         "name": IP_REPUTATION_GROUP,
-                        "vendor_name": "AWS",
+                        "vendorName": "AWS",
                     }
                 },
-                "visibility_config": _visibility(f"{name}-ip-reputation"),
+                "visibilityConfig": _visibility(f"{name}-ip-reputation"),
             }
         )
-    return aws.wafv2.WebAcl(
+    return WafResource(
+        WEB_ACL,
         f"{name}-web-acl",
-        name=f"{name}-sign-in",
-        description=f"Rate limit and IP reputation in front of the {name} user pool",
-        scope="REGIONAL",
-        default_action={"allow": {}},
-        rules=rules,
-        visibility_config=_visibility(f"{name}-web-acl"),
-        tags=dict(tags),
-        opts=child(parent),
+        {
+            "name": f"{name}-sign-in",
+            "description": f"Rate limit and IP reputation in front of the {name} user pool",
+            "scope": "REGIONAL",
+            "defaultAction": {"allow": {}},
+            "rules": rules,
+            "visibilityConfig": _visibility(f"{name}-web-acl"),
+            "tags": dict(tags),
+        },
+        child(parent),
     )
 
 
 def _visibility(metric_name: str) -> dict[str, Any]:
     return {
-        "cloudwatch_metrics_enabled": True,
-        "metric_name": metric_name,
-        "sampled_requests_enabled": True,
+        "cloudwatchMetricsEnabled": True,
+        "metricName": metric_name,
+        "sampledRequestsEnabled": True,
     }

@@ -25,10 +25,20 @@ class _Raw:
         yield self._body
 
 
+def json_response(
+    url: str, status: int, document: dict[str, Any], headers: dict[str, str] | None = None
+) -> AWSResponse:
+    """An HTTP answer in the JSON-1.1 protocol Cognito speaks, as botocore would receive it."""
+    body = json.dumps(document).encode()
+    return AWSResponse(
+        url, status, {"Content-Type": "application/x-amz-json-1.1", **(headers or {})}, _Raw(body)
+    )
+
+
 def error_response(url: str, status: int, code: str, message: str) -> AWSResponse:
-    body = json.dumps({"__type": code, "message": message}).encode()
-    headers = {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": code}
-    return AWSResponse(url, status, headers, _Raw(body))
+    return json_response(
+        url, status, {"__type": code, "message": message}, {"x-amzn-ErrorType": code}
+    )
 
 
 class FaultInjector:
