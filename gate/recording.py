@@ -70,9 +70,11 @@ def _registration_record(request: Any, urn: str) -> Registration:
         "parent": request.parent or None,
         "provider": request.provider or None,
         "version": request.version or None,
-        "dependencies": list(request.dependencies),
+        # sorted: the SDK collects dependencies in sets, so their order changes from run to run,
+        # and a report that reorders itself between identical runs hides real changes in a diff
+        "dependencies": sorted(request.dependencies),
         "propertyDependencies": {
-            key: list(value.urns) for key, value in request.propertyDependencies.items()
+            key: sorted(value.urns) for key, value in sorted(request.propertyDependencies.items())
         },
         "options": {
             "protect": bool(request.protect),

@@ -3,6 +3,7 @@ the display name of its policy."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from gate.analysis import Finding
@@ -15,8 +16,15 @@ def location_of(result: GateResult, urn: str) -> SourceLocation | None:
 
 def relative_file(result: GateResult, path: Path) -> str:
     """The file relative to the project root (as a reviewer sees it in the repository)."""
+    return _relative_to(path, result.stack_config.project.root)
+
+
+@functools.lru_cache(maxsize=64)
+def _relative_to(path: Path, root: Path) -> str:
+    """Cached: every resource of a report points into the same one or two files, and resolving a
+    path is a handful of system calls each time."""
     try:
-        return path.resolve().relative_to(result.stack_config.project.root).as_posix()
+        return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
 

@@ -16,18 +16,20 @@ import pulumi
 
 
 class Thing(pulumi.CustomResource):
-    def __init__(self, name: str, index: int) -> None:
-        super().__init__("test:index:Thing", name, {{"index": index}})
+    def __init__(self, name: str, index: int, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("test:index:Thing", name, {{"index": index}}, opts)
 
 
 things = [Thing(f"thing-{{index}}", index) for index in range({MANY})]
+last = Thing("last", -1, pulumi.ResourceOptions(depends_on=[things[399], things[7], things[250], things[31]]))
 pulumi.export("count", len(things))
 """
 
 
 def test_hundreds_of_resources_register_in_program_order(tmp_path: Path) -> None:
     """A stack with hundreds of resources (200 tenants make ~750) registers every one of them,
-    in the order the program creates them (the record is deterministic)."""
+    in the order the program creates them, with dependencies in a stable order (the record is
+    deterministic)."""
     (tmp_path / "__main__.py").write_text(PROGRAM, encoding="utf-8")
     request = {
         "project": "host-test",
@@ -48,5 +50,13 @@ def test_hundreds_of_resources_register_in_program_order(tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr[-2000:] + done.stdout[-2000:]
     result = json.loads(done.stdout)
-    names = [r["name"] for r in result["registrations"] if r["type"] == "test:index:Thing"]
-    assert names == [f"thing-{index}" for index in range(MANY)]
+    things = [r for r in result["registrations"] if r["type"] == "test:index:Thing"]
+    assert [r["name"] for r in things] == [f"thing-{index}" for index in range(MANY)] + ["last"]
+    # the SDK hands dependencies over as a set; the record sorts them, so reports do not reorder
+    dependencies = things[-1]["dependencies"]
+    assert [urn.rsplit("::", 1)[-1] for urn in dependencies] == [
+        "thing-250",
+        "thing-31",
+        "thing-399",
+        "thing-7",
+    ]
