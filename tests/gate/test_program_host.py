@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-from .conftest import REPO
+from tests.program_host import run_program_host
 
 MANY = 400
 
@@ -31,25 +28,7 @@ def test_hundreds_of_resources_register_in_program_order(tmp_path: Path) -> None
     in the order the program creates them, with dependencies in a stable order (the record is
     deterministic)."""
     (tmp_path / "__main__.py").write_text(PROGRAM, encoding="utf-8")
-    request = {
-        "project": "host-test",
-        "stack": "many",
-        "preview": True,
-        "config": {},
-        "secretKeys": [],
-        "program": str(tmp_path / "__main__.py"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "gate.program_host"],
-        cwd=REPO,
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:] + done.stdout[-2000:]
-    result = json.loads(done.stdout)
+    result = run_program_host(tmp_path / "__main__.py", preview=True)
     things = [r for r in result["registrations"] if r["type"] == "test:index:Thing"]
     assert [r["name"] for r in things] == [f"thing-{index}" for index in range(MANY)] + ["last"]
     # the SDK hands dependencies over as a set; the record sorts them, so reports do not reorder

@@ -5,16 +5,12 @@ their documentation shows, and the test compares what the engine would receive."
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
 from components.web_acl import WEB_ACL, WEB_ACL_ASSOCIATION
-from tests.infra.harness import ROOT
+from tests.program_host import run_program_host
 
 POOL_ARN = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_example"
 
@@ -96,28 +92,11 @@ def registrations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[st
     """Registrations by `<component type>/<resource type>`, from one run in `up` mode."""
     folder = tmp_path_factory.mktemp("waf-program")
     (folder / "__main__.py").write_text(PROGRAM, encoding="utf-8")
-    request = {
-        "project": "waf-test",
-        "stack": "test",
-        "preview": False,
-        "config": {"aws:region": "eu-west-1"},
-        "secretKeys": [],
-        "region": "eu-west-1",
-        "program": str(folder / "__main__.py"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "gate.program_host"],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
+    result = run_program_host(
+        folder / "__main__.py", preview=False, config={"aws:region": "eu-west-1"}
     )
-    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-2000:]
     by_key: dict[str, dict[str, Any]] = {}
-    for record in json.loads(done.stdout)["registrations"]:
+    for record in result["registrations"]:
         if record["parent"] and record["type"] in (WEB_ACL, WEB_ACL_ASSOCIATION):
             component = record["parent"].split("::")[-2].rsplit("$", 1)[-1]
             by_key[f"{component}/{record['type']}"] = record
