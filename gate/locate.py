@@ -118,8 +118,23 @@ def _entry(
     return section
 
 
+_WORD_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
 def _contains_words(name: str, words: str) -> bool:
-    return re.search(rf"(^|[^a-z0-9]){re.escape(words)}($|[^a-z0-9])", name) is not None
+    """`words` occurs in `name` between non-alphanumerics (or the ends): `contoso` is in
+    `ei-prod-contoso-group`, `con` is not. Plain `str.find`, not a regex per label: a 200-tenant
+    stack asks this for every label of every resource, hundreds of thousands of times, and one
+    distinct pattern per label overflows `re`'s cache so each search compiled its pattern again."""
+    start = name.find(words)
+    while start != -1:
+        end = start + len(words)
+        before_ok = start == 0 or name[start - 1] not in _WORD_CHARACTERS
+        after_ok = end == len(name) or name[end] not in _WORD_CHARACTERS
+        if before_ok and after_ok:
+            return True
+        start = name.find(words, start + 1)
+    return False
 
 
 def _norm(text: str) -> str:
