@@ -39,7 +39,7 @@ def main() -> int:
     rows: list[tuple[str, float, str]] = [
         ("python -c pass", _median(runs, lambda: _run([python, "-c", "pass"], env)), ""),
         ('floor: python -c "import pulumi_aws"', floor, ""),
-        ("program alone (prod, preview)", _median(runs, lambda: _program_only(env)), ""),
+        ("program alone (prod, preview)", _median(runs, _program_only), ""),
         ("policy pack start-up + GetAnalyzerInfo", _median(runs, _pack_startup), ""),
     ]
     failures = 0
@@ -97,29 +97,17 @@ def _median(runs: int, measure: Callable[[], float]) -> float:
     return statistics.median(measure() for _ in range(runs))
 
 
-def _program_only(env: dict[str, str]) -> float:
+def _program_only() -> float:
+    """The prod program in the program host, started exactly as the gate starts it."""
+    from gate.program_runner import start_program
     from gate.stack import find_project, load_stack
 
     config = load_stack(find_project(REPO), "prod")
-    request = {
-        "project": config.project.name,
-        "stack": "prod",
-        "preview": True,
-        "config": config.values,
-        "secretKeys": list(config.secret_keys),
-        "region": config.values.get("aws:region"),
-        "program": str(REPO / "__main__.py"),
-    }
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "gate.program_host"],
-        cwd=REPO,
-        env=env,
-        input=json.dumps(request),
-        text=True,
-        capture_output=True,
-        check=True,
-    )
+    process = start_program(config, "preview").process
+    _, stderr = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"the program host failed: {stderr.strip()[-2000:]}")
     return time.perf_counter() - started
 
 

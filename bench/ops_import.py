@@ -92,11 +92,12 @@ class AwsLikeFront:
                     request.url, 400, "UsernameExistsException", "User account already exists."
                 )
             self.created.add(username)
+        now = time.time()
         user = {
             "Username": username,
             "Attributes": body.get("UserAttributes", []),
-            "UserCreateDate": time.time(),
-            "UserLastModifiedDate": time.time(),
+            "UserCreateDate": now,
+            "UserLastModifiedDate": now,
             "Enabled": True,
             "UserStatus": "FORCE_CHANGE_PASSWORD",
         }

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,24 +67,35 @@ class ProgramRun:
 
 def start_program(config: StackConfig, mode: str, organization: str = "organization") -> ProgramRun:
     """Starts the stack's program under the mock runtime in `preview` or `up` mode."""
-    request = json.dumps(
-        {
-            "project": config.project.name,
-            "stack": config.stack,
-            "organization": organization,
-            "preview": mode == "preview",
-            "config": config.values,
-            "secretKeys": list(config.secret_keys),
-            "region": config.values.get("aws:region"),
-            "program": str(config.project.root / "__main__.py"),
-        }
-    )
+    request = _program_request(config, mode, organization)
+    return ProgramRun(config, mode, spawn_program_host(request, config.project.root))
+
+
+def _program_request(
+    config: StackConfig, mode: str, organization: str = "organization"
+) -> dict[str, Any]:
+    """What `gate.program_host` reads on stdin: the stack's project, config and program."""
+    return {
+        "project": config.project.name,
+        "stack": config.stack,
+        "organization": organization,
+        "preview": mode == "preview",
+        "config": config.values,
+        "secretKeys": list(config.secret_keys),
+        "region": config.values.get("aws:region"),
+        "program": str(config.project.root / "__main__.py"),
+    }
+
+
+def spawn_program_host(request: Mapping[str, Any], cwd: Path) -> subprocess.Popen[str]:
+    """`python -m gate.program_host` in `cwd`, the gate importable, the request already on its
+    stdin (closed, so `communicate()` only reads): the child starts working at once."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(GATE_PARENT), *filter(None, [env.get("PYTHONPATH")])])
     env.pop("PULUMI_CONFIG", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "gate.program_host"],
-        cwd=config.project.root,
+        cwd=cwd,
         env=env,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -91,10 +103,10 @@ def start_program(config: StackConfig, mode: str, organization: str = "organizat
         text=True,
     )
     assert process.stdin is not None
-    process.stdin.write(request)  # the child starts working while the policy pack starts
+    process.stdin.write(json.dumps(request))
     process.stdin.close()
-    process.stdin = None  # so that communicate() only reads
-    return ProgramRun(config, mode, process)
+    process.stdin = None
+    return process
 
 
 def _parse(stdout: str) -> dict[str, Any] | None:

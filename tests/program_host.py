@@ -1,15 +1,13 @@
-"""Runs small test programs through the gate's program host, the way the gate itself does."""
+"""Runs small test programs through the gate's program host, started as the gate starts it."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+from gate.program_runner import GATE_PARENT as REPO
+from gate.program_runner import spawn_program_host
 
 
 def run_program_host(program: Path, *, preview: bool, config: dict[str, str] | None = None) -> Any:
@@ -24,15 +22,7 @@ def run_program_host(program: Path, *, preview: bool, config: dict[str, str] | N
         "region": (config or {}).get("aws:region"),
         "program": str(program),
     }
-    done = subprocess.run(
-        [sys.executable, "-m", "gate.program_host"],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        input=json.dumps(request),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:] + done.stdout[-2000:]
-    return json.loads(done.stdout)
+    process = spawn_program_host(request, REPO)
+    stdout, stderr = process.communicate(timeout=900)
+    assert process.returncode == 0, stderr[-3000:] + stdout[-2000:]
+    return json.loads(stdout)
