@@ -14,7 +14,10 @@ from typing import Annotated
 
 import typer
 
+from cli_conventions import color_allowed, run_app, version_option
 from gate.errors import GateError
+
+PROGRAM = "identity-gate"
 
 app = typer.Typer(
     add_completion=False,
@@ -42,7 +45,17 @@ class Graph(StrEnum):
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=version_option(PROGRAM),
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
     """Offline preview and policy gate for enterprise-identity stacks."""
 
 
@@ -118,7 +131,7 @@ def preview(
         typer.echo(f"error: {error.message}", err=True)
         raise typer.Exit(error.exit_code) from None
     graph_name = graph.value if graph else None
-    color = output is None and report_format is Format.table and sys.stdout.isatty()
+    color = output is None and report_format is Format.table and color_allowed(sys.stdout.isatty())
     report = render(result, report_format.value, graph_name, color=color)
     for extra_format, path in extra_reports:
         _write(path, render(result, extra_format.value, graph_name, color=False))
@@ -154,7 +167,8 @@ def _write(path: Path, report: str) -> None:
 def main() -> None:
     """Console-script entry point (`identity-gate`)."""
     try:
-        app()
+        code = run_app(app, PROGRAM)
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
-        sys.exit(130)
+        code = 130
+    sys.exit(code)

@@ -2,10 +2,14 @@
 
 import signal
 from types import FrameType
+from typing import Annotated
 
 import typer
 
+from cli_conventions import run_app, version_option
 from identity_ops.cli import auth, health, mfa, report, users
+
+PROGRAM = "identity-ops"
 
 app = typer.Typer(
     name="identity-ops",
@@ -14,6 +18,23 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def _root(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=version_option(PROGRAM),
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Day-2 operations for an Amazon Cognito user pool."""
+
+
 app.add_typer(users.app, name="users")
 app.add_typer(mfa.app, name="mfa")
 app.add_typer(report.app, name="report")
@@ -31,4 +52,4 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _stop)
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)  # started in the background
-    app()
+    raise SystemExit(run_app(app, PROGRAM))

@@ -295,8 +295,8 @@ def test_no_trust_policy_uses_a_wildcard_subject(run: ProgramRun) -> None:
         assert not any("*" in s for s in iter_strings(condition)), purpose
 
 
-def test_readme_documents_the_section_the_settings_accept() -> None:
-    readme = Path(ROOT / "README.md").read_text(encoding="utf-8")
+def test_ci_docs_document_the_section_the_settings_accept() -> None:
+    readme = Path(ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
     for key in (
         "enterprise-identity:pipelines:",
         "oidcProviderArn",
