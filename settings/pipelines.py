@@ -70,16 +70,27 @@ class DeployTrust(SettingsModel):
 
 
 class PreviewTrust(SettingsModel):
-    """Who may read: pull-request workflows of the repository and runs on these branches."""
+    """Who may read: runs on these branches and environments, and (opt-in) pull requests.
 
-    pull_requests: bool = True
+    Off by default for pull requests: a pull request runs its branch's own program with the role,
+    so anyone who can push a branch could print whatever the role can read. Only a stack whose
+    state and secrets are not sensitive (dev) should set ``pullRequests: true``; prod is previewed
+    after merge, on main (docs/ci.md, threat model).
+    """
+
+    pull_requests: bool = False
     branches: tuple[BranchName, ...] = ("main",)
+    environments: tuple[EnvironmentName, ...] = ()
 
     def cross_checks(self) -> Iterator[ConfigProblem]:
-        if not self.pull_requests and not self.branches:
-            yield problem((), None, "must allow pull requests or at least one branch")
+        if not (self.pull_requests or self.branches or self.environments):
+            yield problem(
+                (), None, "must allow pull requests, at least one branch or one environment"
+            )
         for name in sorted(duplicates(self.branches)):
             yield problem("branches", name, "is listed twice")
+        for name in sorted(duplicates(self.environments)):
+            yield problem("environments", name, "is listed twice")
 
 
 class OperatorTrust(SettingsModel):

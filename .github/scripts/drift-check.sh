@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# Refresh-previews one stack with --expect-no-changes and classifies the result, because Pulumi
-# has no detailed exit code: exit 0 means no drift, the engine's "no changes were expected"
-# error means drift, anything else means the check itself failed.
+# Checks one stack for drift with `pulumi refresh --preview-only --expect-no-changes` and classifies
+# the result, because Pulumi has no detailed exit code: exit 0 means no drift, the engine's "no
+# changes were expected" error means drift, anything else means the check itself failed.
+#
+# Drift is the live cloud against the stack's *state*: a refresh reads every resource and compares
+# it with the last deployment, without running the program. `pulumi preview --refresh` would also
+# show commits merged to main but not yet deployed (e.g. waiting for prod approval) as changes,
+# which is not drift (https://www.pulumi.com/docs/iac/cli/commands/pulumi_refresh/).
 #
 #   drift-check.sh STACK OUT_DIR
 #
@@ -18,13 +23,13 @@ if [ -n "${PULUMI_BACKEND_URL:-}" ]; then
   pulumi login "$PULUMI_BACKEND_URL" >/dev/null
 fi
 
-pulumi preview --stack "$stack" --refresh --expect-no-changes --diff --non-interactive \
+pulumi refresh --stack "$stack" --preview-only --expect-no-changes --diff --non-interactive \
   --suppress-progress --color never >"$log" 2>&1
 code=$?
 
 if [ "$code" -eq 0 ]; then
   status=clean
-elif grep -Eq 'no changes were expected( for [a-z]+)? but changes were proposed' "$log"; then
+elif grep -Eq 'no changes were expected( for [a-z]+)? but changes (were proposed|occurred)' "$log"; then
   status=drift
 else
   status=error

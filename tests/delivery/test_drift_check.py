@@ -59,7 +59,9 @@ def test_a_clean_stack_is_reported_clean(tmp_path: Path) -> None:
     code, status, report, calls = run_check(tmp_path, "Resources:\n    24 unchanged\n", 0)
     assert (code, status) == (0, "clean")
     assert "no drift" in report
-    assert "preview --stack prod --refresh --expect-no-changes" in calls
+    # Drift is live cloud vs state (refresh), not main's program vs state (preview --refresh).
+    assert "refresh --stack prod --preview-only --expect-no-changes" in calls
+    assert "preview" not in calls.split()[0]
 
 
 @pytest.mark.parametrize(
@@ -67,6 +69,8 @@ def test_a_clean_stack_is_reported_clean(tmp_path: Path) -> None:
     [
         "error: no changes were expected but changes were proposed",
         "error: no changes were expected for preview but changes were proposed",
+        "error: no changes were expected for refresh but changes were proposed",
+        "error: no changes were expected but changes occurred",
     ],
 )
 def test_proposed_changes_are_drift_with_the_diff_in_the_report(

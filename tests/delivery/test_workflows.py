@@ -7,6 +7,7 @@ tools from the venv; the rest are the properties a reviewer of a pipeline looks 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 
 from tests.delivery.repo import (
     ROOT,
+    SCRIPTS_DIR,
     WORKFLOWS_DIR,
     Job,
     cloud_stacks,
@@ -196,38 +198,121 @@ def assert_cli_and_dependencies_installed_before(job: Job, step: dict[str, objec
     assert sorted(installs) == [".", "policies"]
 
 
-def test_pull_requests_get_a_real_preview_with_the_pack_and_the_stacks_policy_config() -> None:
+def assert_installed_before_credentials(job: Job) -> None:
+    """Every install (CLI, program, pack, venv) runs before the job holds any AWS credential."""
+    job_steps = steps(job)
+    (assume,) = steps_using(job, ASSUME_ROLE)
+    at = job_steps.index(assume)
+    for step in job_steps[at:]:
+        run = step.get("run", "")
+        assert "pulumi install" not in run, step.get("name")
+        assert "make setup" not in run, step.get("name")
+        assert "pip install" not in run, step.get("name")
+    installs = [
+        s.get("working-directory", ".")
+        for s in job_steps[:at]
+        if s.get("run", "").strip() == "pulumi install"
+    ]
+    assert "." in installs
+
+
+def assert_real_preview_published_whatever_its_result(job: Job, stack: str) -> None:
+    """The preview runs the pack with the stack's policy config and publishes pass or failure."""
+    job_steps = steps(job)
+    (preview,) = [s for s in job_steps if "cloud-preview.sh" in s.get("run", "")]
+    assert preview["run"].endswith('"$STACK" "policies/config/$STACK.json" cloud-preview')
+    assert preview["env"]["STACK"] == stack
+    summary = next(s for s in job_steps if "GITHUB_STEP_SUMMARY" in s.get("run", ""))
+    assert summary["if"] == "always()"
+    fail = job_steps[-1]
+    assert "steps.preview.outputs.status" in fail["env"]["STATUS"]
+    assert job_steps.index(summary) < job_steps.index(fail)
+    script = (SCRIPTS_DIR / "cloud-preview.sh").read_text(encoding="utf-8")
+    assert "--policy-pack policies --policy-pack-config" in script
+
+
+def test_pull_requests_get_a_real_preview_only_of_stacks_whose_role_prs_may_hold() -> None:
+    """PR code runs with the role: only dev is previewed for real; prod waits for the merge."""
     preview = jobs(workflow("pull-request.yml"))["preview"]
-    assert set(matrix_values(preview, "stack")) == cloud_stacks()
-    step = pulumi_command_step(preview, "preview")
-    assert_cli_and_dependencies_installed_before(preview, step)
-    inputs = step["with"]
-    assert isinstance(inputs, dict)
-    assert inputs["policyPacks"] == "policies"
-    assert inputs["policyPackConfigs"] == "policies/config/${{ matrix.stack }}.json"
-    assert inputs["stack-name"] == "${{ matrix.stack }}"
-    assert inputs["comment-on-pr"] is True
+    assert matrix_values(preview, "stack") == ["dev"]
+    assert matrix_values(preview, "role-arn") == ["${{ vars.AWS_PREVIEW_ROLE_ARN_DEV }}"]
+    assert "PROD" not in json.dumps(workflow("pull-request.yml"))
+    assert_installed_before_credentials(preview)
+    assert_real_preview_published_whatever_its_result(preview, "${{ matrix.stack }}")
     assert preview["permissions"] == {
         "contents": "read",
         "id-token": "write",
         "pull-requests": "write",
     }
+    (comment,) = steps_using(preview, "actions/github-script")
+    assert comment["if"] == "always() && !cancelled()"
+    script = comment["with"]["script"]
+    assert "cloud-preview:${stack}" in script  # one comment per stack, found by its marker
+    assert "updateComment" in script
+    assert "createComment" in script
     for stack in cloud_stacks():
         assert (ROOT / "policies" / "config" / f"{stack}.json").is_file()
+
+
+def test_a_failed_preview_still_writes_its_report(tmp_path: Path) -> None:
+    """cloud-preview.sh keeps the CLI's error text for the comment and exits 0 itself."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "pulumi"
+    fake.write_text(
+        "#!/usr/bin/env bash\necho 'error: preview failed: AccessDenied on cognito-idp'\nexit 255\n",
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    out = tmp_path / "out"
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "GITHUB_OUTPUT": str(tmp_path / "o"),
+    }
+    env.pop("PULUMI_BACKEND_URL", None)
+    result = subprocess.run(
+        [str(SCRIPTS_DIR / "cloud-preview.sh"), "dev", "policies/config/dev.json", str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0
+    report = (out / "dev.md").read_text(encoding="utf-8")
+    assert "failed (exit 255)" in report
+    assert "AccessDenied on cognito-idp" in report
+    assert (tmp_path / "o").read_text(encoding="utf-8") == "status=255\n"
 
 
 def test_deploy_goes_to_dev_then_to_prod_behind_its_environment() -> None:
     deploy = jobs(workflow("deploy.yml"))
     assert workflow("deploy.yml")["on"]["push"]["branches"] == ["main"]
-    assert deploy["dev"]["with"] == {"stack": "dev", "environment": "dev"}
-    assert deploy["prod"]["with"] == {"stack": "prod", "environment": "prod"}
+    for stack in ("dev", "prod"):
+        assert deploy[stack]["with"]["stack"] == stack
+        assert deploy[stack]["with"]["environment"] == stack
     assert deploy["prod"]["needs"] == "dev"
     assert {j["with"]["stack"] for j in deploy.values()} == cloud_stacks()
     assert {j["uses"] for j in deploy.values()} == {REUSABLE_DEPLOY}
 
 
-def test_each_deployment_enforces_the_pack_and_smoke_tests_the_stack() -> None:
-    (up,) = jobs(workflow("deploy-stack.yml")).values()
+def test_each_deployment_previews_then_enforces_the_pack_and_smoke_tests_the_stack() -> None:
+    deploy_jobs = jobs(workflow("deploy-stack.yml"))
+    assert set(deploy_jobs) == {"preview", "up"}
+    preview, up = deploy_jobs["preview"], deploy_jobs["up"]
+    # The real preview runs on merged code with the read-only role, outside the environment, so
+    # the environment's reviewers read it before they approve `up`.
+    assert "environment" not in preview
+    assert up["needs"] == "preview"
+    assert_installed_before_credentials(preview)
+    assert_real_preview_published_whatever_its_result(preview, "${{ inputs.stack }}")
+    (assume,) = steps_using(preview, ASSUME_ROLE)
+    assert assume["with"]["role-to-assume"] == "${{ inputs.preview-role-arn }}"
+    callers = jobs(workflow("deploy.yml"))
+    for stack in cloud_stacks():
+        role = callers[stack]["with"]["preview-role-arn"]
+        assert role == f"${{{{ vars.AWS_PREVIEW_ROLE_ARN_{stack.upper()} }}}}"
+
     assert up["environment"]["name"] == "${{ inputs.environment }}"
     assert up["concurrency"] == {
         "group": "deploy-${{ inputs.stack }}",
@@ -235,6 +320,7 @@ def test_each_deployment_enforces_the_pack_and_smoke_tests_the_stack() -> None:
     }
     step = pulumi_command_step(up, "up")
     assert_cli_and_dependencies_installed_before(up, step)
+    assert_installed_before_credentials(up)
     inputs = step["with"]
     assert isinstance(inputs, dict)
     assert inputs["policyPacks"] == "policies"
@@ -254,6 +340,24 @@ def test_drift_is_checked_daily_for_every_cloud_stack_and_reported_as_issues() -
     report = jobs(drift)["issues"]
     assert report["permissions"] == {"issues": "write"}
     assert "always()" in report["if"]
+
+
+def test_drift_skips_a_stack_without_a_preview_role_with_a_notice() -> None:
+    """An unset role is a notice and a `skipped` status, not a failed run (docs/ci.md says so)."""
+    check = jobs(workflow("drift.yml"))["check"]
+    gate = steps(check)[0]
+    assert "::notice::" in gate["run"]
+    assert "exit 1" not in gate["run"]
+    assert "skipped" in gate["run"]
+    later = steps(check)[1:]
+    role_steps = [s for s in later if s.get("uses", "").startswith(ASSUME_ROLE)]
+    assert role_steps
+    for step in later:
+        if step.get("name", "").startswith(("Write the result", "Hand the result")):
+            continue
+        assert step.get("if") == "steps.configured.outputs.ready == 'true'", step.get("name")
+    script = jobs(workflow("drift.yml"))["issues"]["steps"][-1]["with"]["script"]
+    assert "status === 'skipped'" in script
 
 
 def test_user_management_offers_the_admin_jobs_with_a_dry_run_first() -> None:

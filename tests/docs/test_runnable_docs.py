@@ -1,0 +1,106 @@
+"""Every command block the docs mark runnable is run, so a wrong claim fails the suite.
+
+A fenced `bash` block directly after the line `<!-- runnable -->` in README.md or docs/*.md is
+run with `bash -euo pipefail` in a fresh copy of the repository (the project's own venv linked in),
+exactly as written. Blocks that need what this machine cannot have (the Pulumi CLI, an AWS account)
+are simply not marked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MARKER = "<!-- runnable -->"
+FENCE = re.compile(r"^```(?:bash|sh)\s*$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One runnable block: where it is written and its text."""
+
+    path: Path
+    line: int
+    text: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.relative_to(ROOT)}:{self.line}"
+
+
+def runnable_blocks(path: Path) -> list[Block]:
+    """The marked blocks of one Markdown file, in order."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    blocks = []
+    for index, line in enumerate(lines):
+        if line.strip() != MARKER:
+            continue
+        fenced = index + 1 < len(lines) and FENCE.match(lines[index + 1]) is not None
+        assert fenced, f"{path.name}:{index + 1}: {MARKER} must stand right before a ```bash block"
+        end = lines.index("```", index + 2)
+        blocks.append(Block(path, index + 2, "\n".join(lines[index + 2 : end])))
+    return blocks
+
+
+def documents() -> list[Path]:
+    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+ALL_BLOCKS = [block for path in documents() for block in runnable_blocks(path)]
+
+
+def repository_copy(destination: Path) -> Path:
+    """The files git would check out (tracked and new), with their times, and the venv linked."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for raw in filter(None, listed):
+        relative = Path(raw.decode())
+        source = ROOT / relative
+        if not source.is_file():
+            continue  # deleted in the work tree
+        target = destination / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)  # times kept: make sees an up-to-date venv
+    (destination / ".venv").symlink_to(ROOT / ".venv")
+    return destination
+
+
+def test_the_docs_mark_the_main_job_runnable() -> None:
+    labels = [block.label for block in ALL_BLOCKS]
+    assert any(label.startswith("README.md:") for label in labels), labels
+    assert any("make preview STACK=prod" in block.text for block in ALL_BLOCKS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("block", ALL_BLOCKS, ids=lambda block: block.label)
+def test_runnable_block_succeeds_as_written(block: Block, tmp_path: Path) -> None:
+    work = repository_copy(tmp_path / "repo")
+    env = {
+        **os.environ,
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        "NO_COLOR": "1",
+    }
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block.text],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    assert result.returncode == 0, (
+        f"{block.label} failed (exit {result.returncode}):\n{block.text}\n"
+        f"--- stdout ---\n{result.stdout[-3000:]}\n--- stderr ---\n{result.stderr[-3000:]}"
+    )
