@@ -43,7 +43,8 @@ STANDARD_MUTABLE_ATTRIBUTES: Final = (
     "website",
     "zoneinfo",
 )
-"""Standard attributes a client may write when it lists no `writeAttributes`."""
+"""Standard attributes a client may write when it lists no `writeAttributes` (never custom ones):
+https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html"""
 
 
 def qualified(schema_name: str) -> str:

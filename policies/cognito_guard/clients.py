@@ -2,8 +2,8 @@
 
 Defaults that matter (CreateUserPoolClient): `preventUserExistenceErrors` LEGACY, token revocation
 on, access and ID tokens 60 minutes, refresh tokens 30 days, auth sessions 3 minutes, no
-`writeAttributes` means the client writes every writable attribute, and a client without
-`generateSecret` is public (SPA, mobile): anything it holds ships to users.
+`writeAttributes` means the client writes the standard attributes (not custom ones), and a client
+without `generateSecret` is public (SPA, mobile): anything it holds ships to users.
 """
 
 from __future__ import annotations
@@ -28,8 +28,14 @@ from cognito_guard.framework import (
 from cognito_guard.props import Malformed, Props
 
 UNIT_MINUTES: Final = {"seconds": 1 / 60, "minutes": 1.0, "hours": 60.0, "days": 1440.0}
-PASSWORD_FLOWS: Final = ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH")
-ADMIN_PASSWORD_FLOWS: Final = ("ALLOW_ADMIN_USER_PASSWORD_AUTH",)
+# Flows in which the app sends the plaintext password to Cognito (ExplicitAuthFlows in
+# https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
+# ALLOW_ADMIN_USER_PASSWORD_AUTH "replaces the ADMIN_NO_SRP_AUTH setting": both need AWS
+# credentials, so both are judged as server-side flows. ALLOW_USER_AUTH (choice-based sign-in)
+# accepts a plaintext password only when the pool allows PASSWORD as a first factor, which needs
+# the pool: the stack policy `cognito-client-user-auth-plaintext-password` judges it.
+PASSWORD_FLOWS: Final = ("ALLOW_USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH")
+ADMIN_PASSWORD_FLOWS: Final = ("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH")
 LOCAL_HOSTS: Final = ("localhost", "127.0.0.1", "[::1]", "::1")
 FORBIDDEN_SCHEMES: Final = ("javascript", "data", "file", "vbscript")
 SHARED_HOSTING_SUFFIXES: Final = (
@@ -154,12 +160,14 @@ def check_password_flows(client: Resource, config: Config) -> Iterator[str]:
     flows = client.props.strings("explicitAuthFlows") or []
     tolerated = set(config["allowedPasswordFlows"])
     for flow in flows:
-        if flow in PASSWORD_FLOWS and flow not in tolerated:
+        if flow in tolerated:
+            continue
+        if flow in PASSWORD_FLOWS:
             yield (
                 f"`explicitAuthFlows` includes {flow}: the app sends the plaintext password to "
                 "Cognito, so phishing and logging expose it. Use ALLOW_USER_SRP_AUTH."
             )
-        if flow in ADMIN_PASSWORD_FLOWS and not is_confidential(client) and flow not in tolerated:
+        elif flow in ADMIN_PASSWORD_FLOWS and not is_confidential(client):
             yield (
                 f"`explicitAuthFlows` includes {flow} on a public client (no secret): admin "
                 "password flows need AWS credentials and belong only to server-side clients."
@@ -211,6 +219,9 @@ def check_redirect_urls(client: Resource, config: Config) -> Iterator[str]:
 
 
 def check_refresh_token_rotation(client: Resource, config: Config) -> Iterator[str]:
+    # With rotation on, refresh goes through GetTokensFromRefreshToken only; REFRESH_TOKEN_AUTH
+    # in InitiateAuth stops working:
+    # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html
     if is_confidential(client) and not config["applyToConfidentialClients"]:
         return
     feature = client.props.text("refreshTokenRotation", "feature", default="DISABLED")
@@ -218,7 +229,9 @@ def check_refresh_token_rotation(client: Resource, config: Config) -> Iterator[s
         kind = "confidential" if is_confidential(client) else "public (no secret)"
         yield (
             f"Refresh-token rotation is off on this {kind} client: a stolen refresh token can be "
-            "replayed until it expires. Set `refreshTokenRotation.feature` to ENABLED."
+            "replayed until it expires. Set `refreshTokenRotation.feature` to ENABLED once the "
+            "app refreshes with GetTokensFromRefreshToken: with rotation on, REFRESH_TOKEN_AUTH "
+            "(InitiateAuth) stops working."
         )
 
 
@@ -249,10 +262,13 @@ def check_secret_on_public_client(client: Resource, _config: Config) -> Iterator
 
 
 def check_explicit_write_attributes(client: Resource, _config: Config) -> Iterator[str]:
+    # Unset WriteAttributes = the standard attributes, not custom ones:
+    # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html
     if client.props.strings("writeAttributes") is None:
         yield (
-            "`writeAttributes` is not set, so the client can write every writable attribute, "
-            "including custom ones apps may trust. List the attributes users may edit."
+            "`writeAttributes` is not set, so users of this client can change every standard "
+            "attribute of their own profile, email and phone_number included (custom attributes "
+            "stay read-only). List only the attributes users may edit."
         )
 
 
@@ -419,7 +435,8 @@ NO_PASSWORD_FLOWS = resource_policy(
         "App clients must not send plaintext passwords to Cognito.",
         "medium",
         "Replace ALLOW_USER_PASSWORD_AUTH with ALLOW_USER_SRP_AUTH in `explicitAuthFlows`; keep "
-        "ALLOW_ADMIN_USER_PASSWORD_AUTH to server-side clients with a secret.",
+        "ALLOW_ADMIN_USER_PASSWORD_AUTH (formerly ADMIN_NO_SRP_AUTH) to server-side clients with "
+        "a secret.",
         controls=Controls(asvs="10.4.4", others=("rfc9700:2.4",)),
         config={
             "allowedPasswordFlows": string_list(
@@ -466,8 +483,9 @@ REFRESH_TOKEN_ROTATION = resource_policy(
         "Refresh-token rotation",
         "Public app clients must rotate refresh tokens.",
         "medium",
-        "Set `refreshTokenRotation.feature` to ENABLED (with a short `retryGracePeriodSeconds`) "
-        "on clients without a secret.",
+        "Move the app's refresh to GetTokensFromRefreshToken, then set "
+        "`refreshTokenRotation.feature` to ENABLED (with a short `retryGracePeriodSeconds`) on "
+        "clients without a secret; REFRESH_TOKEN_AUTH stops working once rotation is on.",
         controls=Controls(asvs="10.4.5", others=("rfc9700:2.2.2",)),
         config={
             "applyToConfidentialClients": boolean(
@@ -501,8 +519,9 @@ EXPLICIT_WRITE_ATTRIBUTES = resource_policy(
         "Explicit writable attributes",
         "App clients must list the attributes users may write.",
         "medium",
-        "Set `writeAttributes` to the profile attributes users may edit (for example name, "
-        "email); never verification flags or authorization attributes.",
+        "Set `writeAttributes` to the profile attributes users may edit (for example name) plus "
+        "every attribute the client's identity providers map; never verification flags or "
+        "authorization attributes. Unset, it means every standard attribute.",
     ),
     rt.APP_CLIENTS,
     check_explicit_write_attributes,

@@ -26,6 +26,7 @@ from pulumi_policy import (
 )
 
 from cognito_guard.props import Deferred, Malformed, Props
+from cognito_guard.references import policy_tags, policy_url
 
 __all__ = [
     "Area",
@@ -63,7 +64,12 @@ class Area:
 
 @dataclass(frozen=True)
 class Controls:
-    """The external controls a rule maps to, where one exists (ids as their owners write them)."""
+    """The external controls a rule maps to, where one exists (ids as their owners write them).
+
+    Standards (PCI DSS, NIST 800-63B, ASVS, ...) live here. AWS pages and peer checks (Security
+    Hub, Prowler, cdk-nag, ...) live in `references.REFERENCES`; a peer check written here too is
+    replaced by the entry's tag when the policy is built (`references.policy_tags`).
+    """
 
     security_hub: str | None = None
     prowler: str | None = None
@@ -258,7 +264,12 @@ class Meta:
     config: Mapping[str, JsonSchema] = field(default_factory=dict)
 
     def sdk_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments shared by both SDK policy classes."""
+        """Keyword arguments shared by both SDK policy classes.
+
+        The engine transmits `url` and `tags` in `GetAnalyzerInfo`, so the policy's references
+        (`references.REFERENCES`) travel as its `url` (primary AWS page) and as `aws-doc:<url>` /
+        `<catalog>:<id>` tags next to the `Controls` tags.
+        """
         return {
             "name": self.name,
             "description": self.description,
@@ -266,7 +277,8 @@ class Meta:
             "enforcement_level": _LEVELS[self.enforcement_level],
             "severity": _SEVERITIES[self.severity],
             "framework": self.controls.framework(),
-            "tags": [f"area:{self.area}", *self.controls.tags()],
+            "tags": [f"area:{self.area}", *policy_tags(self.name, self.controls.tags())],
+            "url": policy_url(self.name),
             "remediation_steps": self.remediation_steps,
             "config_schema": PolicyConfigSchema(properties=dict(self.config))
             if self.config

@@ -92,17 +92,56 @@ def cognito_trust_statements(statements: list[Statement]) -> Iterator[Statement]
             yield statement
 
 
+EXACT_OPERATORS: Final = ("StringEquals", "ForAnyValue:StringEquals")
+PATTERN_OPERATORS: Final = ("StringLike", "ForAnyValue:StringLike")
+AUTHENTICATED: Final = "authenticated"
+UNAUTHENTICATED: Final = "unauthenticated"
+
+
 def audiences(statement: Statement) -> list[str] | None:
-    """The identity pools a trust statement accepts (StringEquals on `aud`), or None."""
-    return statement.condition_values(AUD_KEY, "StringEquals", "ForAnyValue:StringEquals")
+    """The identity pools a trust statement accepts (`aud` under StringEquals or StringLike), or None.
+
+    An id without wildcards pins exactly one pool under StringLike as it does under StringEquals;
+    `wildcard_audiences` names the patterns that match more.
+    """
+    return statement.condition_values(AUD_KEY, *EXACT_OPERATORS, *PATTERN_OPERATORS)
+
+
+def _is_pattern(value: str) -> bool:
+    return "*" in value or "?" in value
+
+
+def wildcard_audiences(statement: Statement) -> list[str]:
+    """`aud` values under a *Like operator whose wildcards match more than one identity pool."""
+    return [
+        v for v in statement.condition_values(AUD_KEY, *PATTERN_OPERATORS) or [] if _is_pattern(v)
+    ]
 
 
 def amr_values(statement: Statement) -> list[str] | None:
     """The `amr` values a trust statement requires, or None when it does not pin them."""
-    return statement.condition_values(
-        AMR_KEY,
-        "ForAnyValue:StringLike",
-        "ForAnyValue:StringEquals",
-        "StringLike",
-        "StringEquals",
-    )
+    return statement.condition_values(AMR_KEY, *PATTERN_OPERATORS, *EXACT_OPERATORS)
+
+
+def trusted_states(statement: Statement) -> frozenset[str] | None:
+    """The sign-in states (`authenticated`, `unauthenticated`) the `amr` condition admits, or None.
+
+    Cognito's `amr` claim holds `unauthenticated` for guests and, for signed-in users,
+    `authenticated` plus the providers they used (such as `graph.facebook.com`), so a
+    provider-specific value admits only signed-in users of that provider
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/role-trust-and-permissions.html).
+    """
+    exact = statement.condition_values(AMR_KEY, *EXACT_OPERATORS)
+    patterns = statement.condition_values(AMR_KEY, *PATTERN_OPERATORS)
+    if exact is None and patterns is None:
+        return None
+    states: set[str] = set()
+    for value in exact or []:
+        states.add(UNAUTHENTICATED if value == UNAUTHENTICATED else AUTHENTICATED)
+    for pattern in patterns or []:
+        admits_guests = fnmatch.fnmatchcase(UNAUTHENTICATED, pattern)
+        if admits_guests:
+            states.add(UNAUTHENTICATED)
+        if fnmatch.fnmatchcase(AUTHENTICATED, pattern) or not admits_guests:
+            states.add(AUTHENTICATED)
+    return frozenset(states)

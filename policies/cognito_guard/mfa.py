@@ -1,8 +1,10 @@
-"""MFA rules: MFA required, which factors, and remembered devices that skip MFA.
+"""MFA rules: MFA required, which factors, recovery channels, and remembered devices that skip MFA.
 
 `mfaConfiguration` defaults to OFF. The provider turns on SMS MFA when `smsConfiguration` is set,
 TOTP with `softwareTokenMfaConfiguration.enabled`, and email MFA with `emailMfaConfiguration`.
-Security Hub Cognito.5 does not apply to pools whose first factor is passwordless only.
+Every pool accepts passwords: AWS requires PASSWORD among `signInPolicy.allowedFirstAuthFactors`
+(https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cognito.AllowedFirstAuthFactors.html,
+"This must be true"), so Security Hub Cognito.5 applies to every pool.
 """
 
 from __future__ import annotations
@@ -45,15 +47,7 @@ def enabled_factors(pool: Resource) -> list[str]:
     return factors
 
 
-def passwordless_only(pool: Resource) -> bool:
-    """True when the pool's allowed first factors exclude passwords (Cognito.5 does not apply)."""
-    first = pool.props.strings("signInPolicy", "allowedFirstAuthFactors")
-    return first is not None and len(first) > 0 and "PASSWORD" not in first
-
-
 def check_mfa_required(pool: Resource, config: Config) -> Iterator[str]:
-    if passwordless_only(pool):
-        return
     mode = mfa_mode(pool)
     accepted = ("ON", "OPTIONAL") if config["allowOptional"] else ("ON",)
     if mode not in accepted:
@@ -63,10 +57,54 @@ def check_mfa_required(pool: Resource, config: Config) -> Iterator[str]:
             f"`mfaConfiguration` is {shown}: MFA is {what}. Set it to ON with an authenticator "
             "app (`softwareTokenMfaConfiguration.enabled: true`)."
         )
-    elif not enabled_factors(pool):
+
+
+def check_factor_configured(pool: Resource, _config: Config) -> Iterator[str]:
+    # ON: "only users who have set up an MFA factor can sign in"; OPTIONAL: MFA applies only to
+    # users who activated a factor:
+    # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SetUserPoolMfaConfig.html
+    mode = mfa_mode(pool)
+    if mode == "OFF" or enabled_factors(pool):
+        return
+    outcome = (
+        "no user can set up a second factor, so nobody can sign in"
+        if mode == "ON"
+        else "no user can activate a factor, so nobody is ever asked for one"
+    )
+    yield (
+        f"`mfaConfiguration` is {mode} but no MFA factor is configured: {outcome}. Enable "
+        "`softwareTokenMfaConfiguration` (or SMS/email MFA)."
+    )
+
+
+RECOVERY_CHANNELS: Final = {"SMS": "verified_phone_number", "EMAIL": "verified_email"}
+
+
+def check_recovery_channel(pool: Resource, _config: Config) -> Iterator[str]:
+    # "SMS doesn't qualify for a valid password recovery mechanism if the user also has SMS MFA
+    # activated. Email MFA is also disqualifying for account recovery with email":
+    # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html#CognitoUserPools-CreateUserPool-request-AccountRecoverySetting
+    if mfa_mode(pool) == "OFF":
+        return
+    mechanisms = [
+        str(m.get("name"))
+        for m in pool.props.records("accountRecoverySetting", "recoveryMechanisms")
+    ]
+    for factor in enabled_factors(pool):
+        channel = RECOVERY_CHANNELS.get(factor)
+        if channel not in mechanisms:
+            continue
+        others = [m for m in mechanisms if m != channel]
+        fallback = (
+            f"they recover through {', '.join(others)} instead"
+            if others
+            else "they cannot reset a forgotten password themselves"
+        )
         yield (
-            f"`mfaConfiguration` is {mode} but no factor is configured: enable "
-            "`softwareTokenMfaConfiguration` (or SMS/email)."
+            f"Account recovery uses `{channel}` while {factor} is also an MFA factor: one "
+            f"{'phone' if factor == 'SMS' else 'mailbox'} would both reset the password and pass "
+            f"MFA, so AWS refuses that channel to users with {factor} MFA and {fallback}. Recover "
+            "through a channel that is not an MFA factor (verified_email, or admin_only)."
         )
 
 
@@ -89,21 +127,34 @@ def check_factors(pool: Resource, config: Config) -> Iterator[str]:
         )
 
 
-def check_device_remembering(pool: Resource, _config: Config) -> Iterator[str]:
-    if not pool.props.has("deviceConfiguration"):
+def check_device_remembering(pool: Resource, config: Config) -> Iterator[str]:
+    # ChallengeRequiredOnNewDevice true: "a remembered device can sign in with device
+    # authentication instead of SMS and TOTP factors"; devices that are not remembered still
+    # present a second factor. DeviceOnlyRememberedOnUserPrompt false: every confirmed device is
+    # remembered without asking the user:
+    # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeviceConfigurationType.html
+    if not pool.props.has("deviceConfiguration") or mfa_mode(pool) == "OFF":
         return
-    if not pool.props.flag("deviceConfiguration", "challengeRequiredOnNewDevice", default=False):
+    skips_mfa = pool.props.flag(
+        "deviceConfiguration", "challengeRequiredOnNewDevice", default=False
+    )
+    if not skips_mfa:
+        return
+    if not config["allowRememberedDevicesToSkipMfa"]:
         yield (
-            "New devices are not challenged (`deviceConfiguration.challengeRequiredOnNewDevice` "
-            "is not true): a stolen password signs in from an unknown device without MFA."
+            "Remembered devices skip MFA (`deviceConfiguration.challengeRequiredOnNewDevice` is "
+            "true: they sign in with device authentication instead of the second factor), which "
+            "this profile does not allow. Set it to false so every sign-in asks for MFA."
         )
-    if not pool.props.flag(
+    elif not pool.props.flag(
         "deviceConfiguration", "deviceOnlyRememberedOnUserPrompt", default=False
     ):
         yield (
-            "Every device is remembered without asking "
-            "(`deviceConfiguration.deviceOnlyRememberedOnUserPrompt` is not true), so MFA is "
-            "skipped on shared computers too. Remember devices only when the user opts in."
+            "Every confirmed device is remembered without asking "
+            "(`deviceConfiguration.deviceOnlyRememberedOnUserPrompt` is not true) and remembered "
+            "devices skip MFA (`challengeRequiredOnNewDevice` is true), so a shared computer "
+            "signs in with the password alone. Remember devices only when the user opts in, or "
+            "set `challengeRequiredOnNewDevice` to false."
         )
 
 
@@ -172,19 +223,63 @@ DEVICE_REMEMBERING = resource_policy(
     Meta(
         name="cognito-user-pool-device-remembering",
         display_name="Remembered devices",
-        description="Device tracking must not let remembered devices silently skip MFA.",
+        description="Remembered devices may skip MFA only when the user chose to remember them.",
         area=Area.MFA,
         severity="medium",
         enforcement_level="mandatory",
         remediation_steps=(
-            "Set `deviceConfiguration.challengeRequiredOnNewDevice` and "
-            "`deviceConfiguration.deviceOnlyRememberedOnUserPrompt` to true, or remove "
-            "`deviceConfiguration`."
+            "Set `deviceConfiguration.challengeRequiredOnNewDevice` to false (every sign-in asks "
+            "for MFA), or keep it true only with `deviceOnlyRememberedOnUserPrompt: true` where the "
+            "profile lets remembered devices skip MFA (`allowRememberedDevicesToSkipMfa`)."
         ),
         controls=Controls(asvs="6.3.1"),
+        config={
+            "allowRememberedDevicesToSkipMfa": boolean(
+                True,
+                "Let devices the user chose to remember sign in without the second factor "
+                "(false: MFA at every sign-in, as PCI DSS 8.4.2 and AAL2 reauthentication expect).",
+            )
+        },
     ),
     [rt.USER_POOL],
     check_device_remembering,
 )
 
-POLICIES = [MFA_REQUIRED, MFA_FACTORS, DEVICE_REMEMBERING]
+FACTOR_CONFIGURED = resource_policy(
+    Meta(
+        name="cognito-mfa-factor-configured",
+        display_name="MFA has a factor",
+        description="User pools with MFA ON or OPTIONAL must offer at least one MFA factor.",
+        area=Area.MFA,
+        severity="high",
+        enforcement_level="mandatory",
+        remediation_steps=(
+            "Enable `softwareTokenMfaConfiguration` (or configure SMS or email MFA) whenever "
+            "`mfaConfiguration` is ON or OPTIONAL; with no factor, OPTIONAL protects nobody and ON "
+            "locks everyone out."
+        ),
+        controls=Controls(security_hub="Cognito.5"),
+    ),
+    [rt.USER_POOL],
+    check_factor_configured,
+)
+
+RECOVERY_CHANNEL = resource_policy(
+    Meta(
+        name="cognito-mfa-recovery-channel-separate",
+        display_name="Recovery channel is not an MFA factor",
+        description="Account recovery must not rely on a channel that is also an MFA factor.",
+        area=Area.MFA,
+        severity="medium",
+        enforcement_level="mandatory",
+        remediation_steps=(
+            "Remove `verified_phone_number` from `accountRecoverySetting.recoveryMechanisms` when "
+            "SMS is an MFA factor (and `verified_email` when email is), keeping verified_email or "
+            "admin_only, or drop that MFA factor."
+        ),
+    ),
+    [rt.USER_POOL],
+    check_recovery_channel,
+)
+
+POLICIES = [MFA_REQUIRED, FACTOR_CONFIGURED, MFA_FACTORS, RECOVERY_CHANNEL, DEVICE_REMEMBERING]

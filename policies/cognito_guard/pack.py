@@ -7,15 +7,22 @@ from typing import Final
 from pulumi_policy import Policy
 
 from cognito_guard import (
+    choice_based_auth,
+    client_permissions,
     clients,
+    domain,
+    email_delivery,
     github_oidc,
     identity_pool,
     mfa,
     monitoring,
+    native_redirects,
     password,
+    sign_in_identifiers,
     stack,
     threat_protection,
     user_pool,
+    waf,
 )
 
 PACK_DESCRIPTION: Final = (
@@ -29,12 +36,19 @@ def all_policies() -> list[Policy]:
     """Every cognito-guard policy."""
     return [
         *user_pool.POLICIES,
+        *sign_in_identifiers.POLICIES,
+        *email_delivery.POLICIES,
+        *domain.POLICIES,
         *threat_protection.POLICIES,
         *password.POLICIES,
         *mfa.POLICIES,
         *clients.POLICIES,
+        *client_permissions.POLICIES,
+        *native_redirects.POLICIES,
+        *choice_based_auth.POLICIES,
         *identity_pool.POLICIES,
         *github_oidc.POLICIES,
         *stack.POLICIES,
+        *waf.POLICIES,
         *monitoring.POLICIES,
     ]

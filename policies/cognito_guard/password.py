@@ -26,6 +26,8 @@ from cognito_guard.framework import (
 
 AWS_DEFAULT_MINIMUM_LENGTH: Final = 8
 AWS_DEFAULT_TEMPORARY_DAYS: Final = 7
+DEFAULT_TIER: Final = "ESSENTIALS"  # UserPoolTier's API default
+LITE_TIER: Final = "LITE"
 
 CHARACTER_CLASSES: Final = {
     "lowercase": ("requireLowercase", "a lowercase letter"),
@@ -106,16 +108,29 @@ def check_temporary_validity(pool: Resource, config: Config) -> Iterator[str]:
 
 
 def check_history(pool: Resource, config: Config) -> Iterator[str]:
+    # Password history needs "the Essentials tier or higher":
+    # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html
     size = pool.props.number("passwordPolicy", "passwordHistorySize", default=0)
     assert size is not None
+    tier = pool.props.text("userPoolTier", default=DEFAULT_TIER)
     if size < config["minimumHistory"]:
         shown = (
             f"{size:g}" if pool.props.has("passwordPolicy", "passwordHistorySize") else "not set"
         )
+        plan = (
+            f" (the pool is on {tier}: set `userPoolTier` to ESSENTIALS or higher first)"
+            if tier == LITE_TIER
+            else ""
+        )
         yield (
             f"`passwordPolicy.passwordHistorySize` is {shown}; users may reuse recent passwords. "
-            f"Remember at least {config['minimumHistory']} (needs the Plus tier with threat "
-            "protection)."
+            f"Remember at least {config['minimumHistory']:g}{plan}."
+        )
+    elif size > 0 and tier == LITE_TIER:
+        yield (
+            f"`passwordPolicy.passwordHistorySize` is {size:g} on the LITE feature plan, which "
+            "has no password history (AWS requires Essentials or higher): set `userPoolTier` to "
+            "ESSENTIALS or PLUS."
         )
 
 
@@ -231,9 +246,9 @@ HISTORY = resource_policy(
         severity="low",
         enforcement_level="advisory",
         remediation_steps=(
-            "Move the pool to the Plus tier with threat protection and set "
-            "`passwordPolicy.passwordHistorySize` to at least the configured minimum (4, PCI DSS "
-            "8.3.7)."
+            "Set `passwordPolicy.passwordHistorySize` to at least the configured minimum (4, PCI "
+            "DSS 8.3.7) on a pool of the Essentials tier or higher (`userPoolTier` ESSENTIALS or "
+            "PLUS; Lite has no password history)."
         ),
         controls=Controls(pci_dss="8.3.7", others=("cis-aws:2.8",)),
         config={

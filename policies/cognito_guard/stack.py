@@ -33,6 +33,7 @@ from cognito_guard.iam import (
     audiences,
     cognito_trust_statements,
     parse_document,
+    trusted_states,
 )
 from cognito_guard.props import Deferred, Malformed, is_unknown
 from cognito_guard.threat_protection import security_mode
@@ -167,7 +168,7 @@ def _by_trusted_state(roles: list[Resource], keys: list[str]) -> dict[str, Resou
             except Malformed:
                 parsed = []
             states = sorted(
-                {s for st in cognito_trust_statements(parsed) for s in amr_values(st) or []}
+                {s for st in cognito_trust_statements(parsed) for s in trusted_states(st) or ()}
             )
         if len(states) == 1 and states[0] in keys and states[0] not in found:
             found[states[0]] = role
@@ -206,12 +207,13 @@ def check_role_trust(stack: Stack, _config: Config) -> Iterator[Finding]:
                 )
                 continue
             for statement in statements:
-                states = amr_values(statement) or []
-                if states != [key]:
+                if trusted_states(statement) != frozenset({key}):
+                    shown = amr_values(statement) or "of any value"
                     yield (
-                        f"The {key} role {role.name} accepts amr {states or 'of any value'}; its "
-                        f"trust policy must require exactly `{key}` "
-                        "(`ForAnyValue:StringLike` on cognito-identity.amazonaws.com:amr)."
+                        f"The {key} role {role.name} accepts amr {shown}; its trust policy must "
+                        f"admit only {key} identities (`ForAnyValue:StringLike` on "
+                        f"cognito-identity.amazonaws.com:amr = {key}"
+                        f"{' or provider names' if key == 'authenticated' else ''})."
                     )
                 pools = audiences(statement) or []
                 if isinstance(pool_id, str) and not is_unknown(pool_id) and pools != [pool_id]:
@@ -307,6 +309,16 @@ def check_guest_role(stack: Stack, config: Config) -> Iterator[Finding]:
     yield from stack.judge_each(stack.of_type(rt.ROLE_ATTACHMENT), rule)
 
 
+def client_writes(client: Resource) -> set[str]:
+    """The attributes an app client lets its users write.
+
+    Without `writeAttributes` a client writes the pool's standard attributes only, never custom
+    ones (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
+    """
+    listed = client.props.strings("writeAttributes")
+    return set(listed) if listed is not None else set(STANDARD_MUTABLE_ATTRIBUTES)
+
+
 def _writable_claims(stack: Stack, source: Resource, prop: str) -> set[str]:
     """Attributes that users of the clients `source.prop` refers to can write themselves."""
     clients = [
@@ -314,25 +326,15 @@ def _writable_claims(stack: Stack, source: Resource, prop: str) -> set[str]:
         for urn in source.property_dependencies.get(prop, ())
         if (c := stack.by_urn(urn)) is not None and c.type in rt.APP_CLIENTS
     ] or stack.of_type(*rt.APP_CLIENTS)
-    immutable: set[str] = set()
-    custom_mutable: set[str] = set()
-    for pool in stack.of_type(rt.USER_POOL):
-        for attribute in pool.props.records("schemas"):
-            name = attribute.get("name")
-            if isinstance(name, str):
-                target = immutable if attribute.get("mutable") is False else custom_mutable
-                target.add(qualified(name))
+    immutable = {
+        qualified(name)
+        for pool in stack.of_type(rt.USER_POOL)
+        for attribute in pool.props.records("schemas")
+        if isinstance(name := attribute.get("name"), str) and attribute.get("mutable") is False
+    }
     writable: set[str] = set()
     for client in clients:
-        listed = client.props.strings("writeAttributes")
-        writable.update(
-            listed
-            if listed is not None
-            else (
-                set(STANDARD_MUTABLE_ATTRIBUTES)
-                | {a for a in custom_mutable if a.startswith("custom:")}
-            )
-        )
+        writable |= client_writes(client)
     return writable - immutable
 
 
@@ -375,6 +377,67 @@ def check_mapping_claims(stack: Stack, config: Config) -> Iterator[Finding]:
 
     yield from stack.judge_each(stack.of_type(rt.ROLE_ATTACHMENT), rule)
     yield from stack.judge_each(stack.of_type(rt.IDENTITY_POOL_PRINCIPAL_TAG), tags)
+
+
+# --- app clients and the identity providers they offer -------------------------------------
+
+MAPPING_ONLY_KEYS: Final = ("username",)
+"""`attributeMapping` keys that name the user, not an attribute a client writes."""
+
+
+def _same_pool(client: Resource, provider: Resource) -> bool:
+    """Whether a client and an identity provider belong to the same user pool, where that is known."""
+    client_pools = set(client.property_dependencies.get("userPoolId", ()))
+    provider_pools = set(provider.property_dependencies.get("userPoolId", ()))
+    if client_pools and provider_pools:
+        return bool(client_pools & provider_pools)
+    client_pool, provider_pool = client.props.get("userPoolId"), provider.props.get("userPoolId")
+    if isinstance(client_pool, str) and isinstance(provider_pool, str):
+        return is_unknown(client_pool) or is_unknown(provider_pool) or client_pool == provider_pool
+    return True
+
+
+def _providers_named(stack: Stack, client: Resource, name: str) -> list[Resource]:
+    return [
+        provider
+        for provider in stack.of_type(rt.IDENTITY_PROVIDER)
+        if provider.props.text("providerName", default=provider.name) == name
+        and _same_pool(client, provider)
+    ]
+
+
+def _mapped_attributes(provider: Resource) -> set[str]:
+    mapping = provider.props.known("attributeMapping") or {}
+    if not isinstance(mapping, dict):
+        raise Malformed(("attributeMapping",), mapping, "a map of user-pool attribute to claim")
+    return {attribute for attribute in mapping if attribute not in MAPPING_ONLY_KEYS}
+
+
+def check_idp_mapped_attributes_writable(stack: Stack, _config: Config) -> Iterator[Finding]:
+    # "If your app client allows users to sign in through an IdP, this array must include all
+    # attributes that you have mapped to IdP attributes ... Amazon Cognito throws an error when it
+    # tries to update the attribute":
+    # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html
+    def rule(client: Resource) -> Iterator[str]:
+        writable = client_writes(client)
+        default = (
+            ""
+            if client.props.has("writeAttributes")
+            else " (`writeAttributes` is not set, so it writes standard attributes only)"
+        )
+        for name in client.props.strings("supportedIdentityProviders") or []:
+            for provider in _providers_named(stack, client, name):
+                missing = sorted(_mapped_attributes(provider) - writable)
+                if missing:
+                    yield (
+                        f"App client {client.name} signs users in through {name}, which maps "
+                        f"{', '.join(missing)}, but the client cannot write "
+                        f"{'it' if len(missing) == 1 else 'them'}{default}: Cognito fails those "
+                        "federated sign-ins when it updates the mapped attributes. Add "
+                        f"{', '.join(missing)} to the client's `writeAttributes`."
+                    )
+
+    yield from stack.judge_each(stack.of_type(*rt.APP_CLIENTS), rule)
 
 
 WAF_ASSOCIATED = stack_policy(
@@ -496,6 +559,20 @@ MAPPING_CLAIMS = stack_policy(
     check_mapping_claims,
 )
 
+IDP_MAPPED_ATTRIBUTES_WRITABLE = stack_policy(
+    policy_meta(
+        Area.STACK,
+        "cognito-client-idp-mapped-attributes-writable",
+        "Federated attributes writable",
+        "App clients must be able to write every attribute their identity providers map.",
+        "medium",
+        "Add every attribute that an identity provider listed in the client's "
+        "`supportedIdentityProviders` maps (its `attributeMapping` keys) to the client's "
+        "`writeAttributes`; without it Cognito rejects those users' federated sign-ins.",
+    ),
+    check_idp_mapped_attributes_writable,
+)
+
 POLICIES = [
     WAF_ASSOCIATED,
     RISK_CONFIGURATION,
@@ -504,4 +581,5 @@ POLICIES = [
     DISTINCT_ROLES,
     GUEST_ROLE,
     MAPPING_CLAIMS,
+    IDP_MAPPED_ATTRIBUTES_WRITABLE,
 ]

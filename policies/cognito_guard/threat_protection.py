@@ -29,6 +29,14 @@ SECURITY_MODES: Final = ("OFF", "AUDIT", "ENFORCED")
 TIERS: Final = ("LITE", "ESSENTIALS", "PLUS")
 RISK_ACTIONS: Final = ("NO_ACTION", "MFA_IF_CONFIGURED", "MFA_REQUIRED", "BLOCK")
 RISK_LEVELS: Final = ("low", "medium", "high")
+CHECKED_EVENTS: Final = ("SIGN_UP", "PASSWORD_CHANGE")
+"""Where a compromised-password check meets NIST 800-63B 3.1.1.2 (when a password is chosen)."""
+PRE_TOKEN_VERSIONS: Final = ("V1_0", "V2_0", "V3_0")
+TIER_FEATURES: Final = {
+    "ESSENTIALS": "password history, access-token customisation and choice-based sign-in",
+    "PLUS": "threat protection (risk-based actions, compromised-credential checks) and auth-event "
+    "log export",
+}
 CUSTOM_AUTH_TRIGGERS: Final = (
     "defineAuthChallenge",
     "createAuthChallenge",
@@ -67,6 +75,10 @@ def uses_custom_auth(pool: Resource) -> bool:
 
 
 def check_custom_auth_protection(pool: Resource, config: Config) -> Iterator[str]:
+    # Security Hub Cognito.4 fails a pool unless threat protection is active and ENFORCED for
+    # custom authentication; `customAuthMode` does nothing while `advancedSecurityMode` is OFF:
+    # https://docs.aws.amazon.com/securityhub/latest/userguide/cognito-controls.html
+    # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolAddOnsType.html
     if config["onlyWhenCustomAuthUsed"] and not uses_custom_auth(pool):
         return
     path = ("userPoolAddOns", "advancedSecurityAdditionalFlows", "customAuthMode")
@@ -74,7 +86,14 @@ def check_custom_auth_protection(pool: Resource, config: Config) -> Iterator[str
     assert mode is not None
     if mode not in ("AUDIT", "ENFORCED"):
         raise Malformed(path, mode, "AUDIT or ENFORCED")
-    if mode != "ENFORCED":
+    if security_mode(pool) == "OFF":
+        shown = "OFF" if pool.props.has("userPoolAddOns", "advancedSecurityMode") else "not set"
+        yield (
+            f"Threat protection is off (`userPoolAddOns.advancedSecurityMode` {shown}), so custom "
+            f"authentication flows are not protected although `customAuthMode` is {mode}: set "
+            "`advancedSecurityMode` to ENFORCED (Plus tier) and `customAuthMode` to ENFORCED."
+        )
+    elif mode != "ENFORCED":
         yield (
             f"Threat protection for custom authentication flows is {mode}"
             f"{'' if pool.props.has(*path) else ' (the default)'}; set "
@@ -82,13 +101,23 @@ def check_custom_auth_protection(pool: Resource, config: Config) -> Iterator[str
         )
 
 
-def check_tier(pool: Resource, config: Config) -> Iterator[str]:
+def _tier(pool: Resource) -> str:
+    """The pool's feature plan (UserPoolTier defaults to ESSENTIALS)."""
     tier = pool.props.text("userPoolTier", default="ESSENTIALS")
     assert tier is not None
-    if _rank(tier, TIERS, ("userPoolTier",)) < TIERS.index(config["requiredTier"]):
+    _rank(tier, TIERS, ("userPoolTier",))
+    return tier
+
+
+def check_tier(pool: Resource, config: Config) -> Iterator[str]:
+    # What each plan adds: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html
+    tier, required = _tier(pool), config["requiredTier"]
+    if TIERS.index(tier) < TIERS.index(required):
+        above = TIERS[TIERS.index(tier) + 1 : TIERS.index(required) + 1]
+        missing = "; ".join(TIER_FEATURES[t] for t in above)
         yield (
-            f"The user pool is on the {tier} feature plan; threat protection, password history "
-            f"and auth-event logging need {config['requiredTier']}: set `userPoolTier`."
+            f"The user pool is on the {tier} feature plan; this profile requires {required}, "
+            f"which adds {missing}: set `userPoolTier`."
         )
     elif tier != "PLUS" and security_mode(pool) != "OFF":
         yield (
@@ -97,29 +126,58 @@ def check_tier(pool: Resource, config: Config) -> Iterator[str]:
         )
 
 
+def check_trigger_versions(pool: Resource, _config: Config) -> Iterator[str]:
+    # Pre token generation events V2_0 and V3_0 (access-token customisation) need the Essentials
+    # or Plus plan; Lite runs V1_0 only:
+    # https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html
+    # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PreTokenGenerationVersionConfigType.html
+    path = ("lambdaConfig", "preTokenGenerationConfig", "lambdaVersion")
+    version = pool.props.text(*path)
+    if version is None:
+        return
+    if version not in PRE_TOKEN_VERSIONS:
+        raise Malformed(path, version, " or ".join(PRE_TOKEN_VERSIONS))
+    tier = _tier(pool)
+    if version != "V1_0" and tier == "LITE":
+        yield (
+            f"The pre token generation trigger uses event version {version} (access-token "
+            "customisation), which the LITE feature plan cannot run, so AWS rejects the pool: set "
+            "`userPoolTier` to ESSENTIALS or PLUS, or use V1_0 (ID-token claims only)."
+        )
+
+
 def _level_label(level: str) -> str:
     return f"accountTakeoverRiskConfiguration.actions.{level}Action.eventAction"
 
 
 def check_compromised_credentials(risk: Resource, config: Config) -> Iterator[str]:
+    # Cognito checks passwords against known breaches at sign-up, password change and sign-in,
+    # but never on SRP sign-ins (no password is sent):
+    # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-compromised-credentials.html
     block = ("compromisedCredentialsRiskConfiguration",)
     if not risk.props.has(*block):
         yield (
-            "The risk configuration has no `compromisedCredentialsRiskConfiguration`, so sign-ins "
-            "with leaked passwords are not blocked: add it with `actions.eventAction` BLOCK."
+            "The risk configuration has no `compromisedCredentialsRiskConfiguration`, so known-"
+            "breached passwords are accepted at sign-up and password change: add it with "
+            "`actions.eventAction` BLOCK."
         )
         return
     action = risk.props.text(*block, "actions", "eventAction", default="NO_ACTION")
     if action != "BLOCK":
         yield (
             f"Compromised credentials trigger {action} "
-            "(`compromisedCredentialsRiskConfiguration.actions.eventAction`); set it to BLOCK."
+            "(`compromisedCredentialsRiskConfiguration.actions.eventAction`): set it to BLOCK so "
+            "known-breached passwords are refused at sign-up, password change and username-"
+            "password sign-in (SRP sign-ins send no password and are never checked)."
         )
     events = risk.props.strings(*block, "eventFilters")
-    if events is not None and "SIGN_IN" not in events and config["requireSignInEvent"]:
+    required = [*CHECKED_EVENTS, *(["SIGN_IN"] if config["requireSignInEvent"] else [])]
+    missing = [event for event in required if events is not None and event not in events]
+    if missing:
         yield (
-            f"`compromisedCredentialsRiskConfiguration.eventFilters` is {events}: sign-ins with "
-            "compromised credentials are not checked; add SIGN_IN (or drop the filter to check all)."
+            f"`compromisedCredentialsRiskConfiguration.eventFilters` is {events}: passwords are "
+            f"not checked at {', '.join(missing)}; add {', '.join(missing)} (or drop the filter "
+            "to check every event)."
         )
 
 
@@ -224,8 +282,9 @@ PLUS_TIER = resource_policy(
         severity="low",
         enforcement_level="mandatory",
         remediation_steps=(
-            "Set `userPoolTier` to PLUS (needed for threat protection, password history and "
-            "auth-event log export); budget for the per-MAU price."
+            "Set `userPoolTier` to the required plan: ESSENTIALS for password history and access-"
+            "token customisation, PLUS for threat protection and auth-event log export; budget for "
+            "the per-MAU price."
         ),
         controls=Controls(others=("cdk-nag:AwsSolutions-COG8",)),
         config={"requiredTier": one_of("PLUS", TIERS, "Lowest acceptable feature plan.")},
@@ -238,21 +297,27 @@ COMPROMISED_CREDENTIALS = resource_policy(
     Meta(
         name="cognito-risk-block-compromised-credentials",
         display_name="Block compromised credentials",
-        description="Risk configurations must block sign-ins that use compromised credentials.",
+        description="Risk configurations must block known-breached passwords at sign-up and password change.",
         area=Area.USER_POOL,
         severity="medium",
         enforcement_level="mandatory",
         remediation_steps=(
             "In the `RiskConfiguration`, set `compromisedCredentialsRiskConfiguration.actions."
-            "eventAction` to BLOCK and keep SIGN_IN in `eventFilters` (or omit the filter)."
+            "eventAction` to BLOCK and keep SIGN_UP, PASSWORD_CHANGE and SIGN_IN in "
+            "`eventFilters` (or omit the filter). Cognito does not check SRP sign-ins (they send "
+            "no password); only managed login and username-password flows are checked at sign-in."
         ),
         controls=Controls(
             prowler="cognito_user_pool_blocks_compromised_credentials_sign_in_attempts",
-            nist_800_63b="3.1.1.2",
+            nist_800_63b="3.1.1.2 (sign-up and password change; SRP sign-ins are not checked)",
             asvs="6.2.12",
         ),
         config={
-            "requireSignInEvent": boolean(True, "Require SIGN_IN among the checked events."),
+            "requireSignInEvent": boolean(
+                True,
+                "Also require SIGN_IN among the checked events (covers managed login and "
+                "username-password flows, not SRP).",
+            ),
         },
     ),
     [rt.RISK_CONFIGURATION],
@@ -310,10 +375,29 @@ RISK_EXCEPTIONS = resource_policy(
     check_risk_exceptions,
 )
 
+TRIGGER_VERSIONS = resource_policy(
+    Meta(
+        name="cognito-user-pool-trigger-feature-plan",
+        display_name="Trigger versions the plan can run",
+        description="User pools must not use Lambda trigger versions their feature plan cannot run.",
+        area=Area.USER_POOL,
+        severity="medium",
+        enforcement_level="mandatory",
+        remediation_steps=(
+            "Put pools whose pre token generation trigger uses event version V2_0 or V3_0 on the "
+            "Essentials or Plus plan (`userPoolTier`), or set "
+            "`lambdaConfig.preTokenGenerationConfig.lambdaVersion` to V1_0."
+        ),
+    ),
+    [rt.USER_POOL],
+    check_trigger_versions,
+)
+
 POLICIES = [
     THREAT_PROTECTION,
     CUSTOM_AUTH_PROTECTION,
     PLUS_TIER,
+    TRIGGER_VERSIONS,
     COMPROMISED_CREDENTIALS,
     ACCOUNT_TAKEOVER,
     RISK_EXCEPTIONS,

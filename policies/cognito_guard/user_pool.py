@@ -76,20 +76,37 @@ def check_account_recovery(pool: Resource, config: Config) -> Iterator[str]:
         yield "Account recovery allows SMS (`verified_phone_number`); remove it."
 
 
+def _contact_attributes(pool: Resource, *props: str) -> set[str]:
+    return {a for prop in props for a in pool.props.strings(prop) or [] if a in CONTACT_ATTRIBUTES}
+
+
 def check_verify_before_update(pool: Resource, _config: Config) -> Iterator[str]:
-    keys: set[str] = set()
-    for prop in ("usernameAttributes", "aliasAttributes", "autoVerifiedAttributes"):
-        keys.update(a for a in pool.props.strings(prop) or [] if a in CONTACT_ATTRIBUTES)
-    protected = set(
-        pool.props.strings(
-            "userAttributeUpdateSettings", "attributesRequireVerificationBeforeUpdates"
-        )
-        or []
-    )
-    for attribute in sorted(keys - protected):
+    # AttributesRequireVerificationBeforeUpdate keeps the old value until the new one is verified,
+    # and accepts only attributes the pool auto-verifies (it sends the code):
+    # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserAttributeUpdateSettingsType.html
+    # https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html
+    protected_path = ("userAttributeUpdateSettings", "attributesRequireVerificationBeforeUpdates")
+    protected = set(pool.props.strings(*protected_path) or [])
+    auto_verified = _contact_attributes(pool, "autoVerifiedAttributes")
+    sign_in = _contact_attributes(pool, "usernameAttributes", "aliasAttributes")
+    for attribute in sorted(protected - auto_verified):
         yield (
-            f"Users can change `{attribute}` and sign in with the new, unverified value: add "
-            f"{attribute} to `userAttributeUpdateSettings.attributesRequireVerificationBeforeUpdates`."
+            f"`{attribute}` requires verification before updates but is not in "
+            "`autoVerifiedAttributes`, so Cognito sends no code and AWS rejects the setting: add "
+            f"{attribute} to `autoVerifiedAttributes`."
+        )
+    for attribute in sorted(auto_verified - protected):
+        yield (
+            f"Users can change `{attribute}` and the new, unverified value replaces the verified "
+            f"one at once: add {attribute} to `userAttributeUpdateSettings."
+            "attributesRequireVerificationBeforeUpdates`."
+        )
+    for attribute in sorted(sign_in - auto_verified - protected):
+        yield (
+            f"Users sign in with `{attribute}`, which the pool never verifies and users can "
+            f"change at will: add {attribute} to `autoVerifiedAttributes` and to "
+            "`userAttributeUpdateSettings.attributesRequireVerificationBeforeUpdates` (AWS "
+            "accepts the second only for auto-verified attributes)."
         )
 
 
@@ -219,8 +236,10 @@ VERIFY_BEFORE_UPDATE = resource_policy(
         severity="high",
         enforcement_level="mandatory",
         remediation_steps=(
-            "Add every sign-in or auto-verified contact attribute (email, phone_number) to "
-            "`userAttributeUpdateSettings.attributesRequireVerificationBeforeUpdates`."
+            "Auto-verify every sign-in contact attribute (email, phone_number) in "
+            "`autoVerifiedAttributes` and list each auto-verified one in "
+            "`userAttributeUpdateSettings.attributesRequireVerificationBeforeUpdates` (AWS accepts "
+            "only auto-verified attributes there)."
         ),
         controls=Controls(asvs="6.4.2"),
     ),

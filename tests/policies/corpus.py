@@ -191,6 +191,7 @@ CORPUS: list[CorpusCase] = [
         ],
         *SEED_POOL_RULES,
         "cognito-user-pool-account-recovery",
+        "cognito-mfa-factor-configured",
     ),
     case(
         "seed-cli-multi-environment",
@@ -219,7 +220,8 @@ CORPUS: list[CorpusCase] = [
                 adminCreateUserConfig={"allowAdminCreateUserOnly": False},
             )
         ],
-        "cognito-user-pool-mfa-required",
+        "cognito-mfa-factor-configured",
+        "cognito-user-pool-device-remembering",
         "cognito-user-pool-self-signup-disabled",
         "cognito-password-min-length",
     ),
@@ -430,7 +432,8 @@ CORPUS: list[CorpusCase] = [
     ),
     case(
         "tenant-role-mapping-on-writable-attribute",
-        "multi-tenant SaaS sample: rules-based role mapping on custom:tenant_id, clients write everything",
+        "multi-tenant SaaS sample: rules-based role mapping on a mutable custom:tenant_id with an "
+        "AuthenticatedRole fallback, client without a write list",
         [
             pool(
                 "saas",
@@ -500,7 +503,8 @@ CORPUS: list[CorpusCase] = [
     ),
     case(
         "sms-only-mfa-with-device-remembering",
-        "SMS MFA quick-starts: SNS caller role only, devices always remembered, SMS recovery first",
+        "SMS MFA quick-starts: SNS caller role only, devices always remembered and let past MFA, "
+        "SMS recovery first",
         [
             pool(
                 "sms",
@@ -510,7 +514,7 @@ CORPUS: list[CorpusCase] = [
                     "externalId": "ext",
                 },
                 deviceConfiguration={
-                    "challengeRequiredOnNewDevice": False,
+                    "challengeRequiredOnNewDevice": True,
                     "deviceOnlyRememberedOnUserPrompt": False,
                 },
                 accountRecoverySetting={
@@ -521,6 +525,7 @@ CORPUS: list[CorpusCase] = [
         "cognito-mfa-factors",
         "cognito-user-pool-device-remembering",
         "cognito-user-pool-account-recovery",
+        "cognito-mfa-recovery-channel-separate",
     ),
     case(
         "email-alias-without-verification",

@@ -69,10 +69,16 @@ SECURE_POOL: Final[dict[str, Any]] = {
     "adminCreateUserConfig": {"allowAdminCreateUserOnly": True},
     "accountRecoverySetting": {"recoveryMechanisms": [{"name": "verified_email", "priority": 1}]},
     "usernameAttributes": ["email"],
+    "usernameConfiguration": {"caseSensitive": False},
+    "emailConfiguration": {
+        "emailSendingAccount": "DEVELOPER",
+        "sourceArn": f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/example.com",
+    },
     "autoVerifiedAttributes": ["email"],
     "userAttributeUpdateSettings": {"attributesRequireVerificationBeforeUpdates": ["email"]},
+    # remembered devices still present the second factor (API_DeviceConfigurationType)
     "deviceConfiguration": {
-        "challengeRequiredOnNewDevice": True,
+        "challengeRequiredOnNewDevice": False,
         "deviceOnlyRememberedOnUserPrompt": True,
     },
     "schemas": [
@@ -99,7 +105,7 @@ SECURE_WEB_CLIENT: Final[dict[str, Any]] = {
     "tokenValidityUnits": {"accessToken": "minutes", "idToken": "minutes", "refreshToken": "hours"},
     "authSessionValidity": 3,
     "readAttributes": ["email", "email_verified", "name"],
-    "writeAttributes": ["name"],
+    "writeAttributes": ["email", "name"],  # email: mapped by corporate-saml (UserPoolClientType)
     "refreshTokenRotation": {"feature": "ENABLED", "retryGracePeriodSeconds": 10},
 }
 
@@ -160,6 +166,31 @@ SECURE_RISK: Final[dict[str, Any]] = {
         },
     },
     "riskExceptionConfiguration": {"skippedIpRangeLists": ["203.0.113.0/24"]},
+}
+
+SECURE_WEB_ACL: Final[dict[str, Any]] = {
+    "name": "workforce-sign-in",
+    "scope": "REGIONAL",
+    "defaultAction": {"allow": {}},
+    "rules": [
+        {
+            "name": "rate-limit-per-ip",
+            "priority": 0,
+            "action": {"block": {}},
+            "statement": {"rateBasedStatement": {"aggregateKeyType": "IP", "limit": 300}},
+        },
+        {
+            "name": "aws-ip-reputation",
+            "priority": 1,
+            "overrideAction": {"none": {}},
+            "statement": {
+                "managedRuleGroupStatement": {
+                    "vendorName": "AWS",
+                    "name": "AWSManagedRulesAmazonIpReputationList",
+                }
+            },
+        },
+    ],
 }
 
 SECURE_IDENTITY_POOL: Final[dict[str, Any]] = {
@@ -260,10 +291,21 @@ def secure_stack(*, preview: bool = False) -> list[Spec]:
             on_pool,
         ),
         Spec(
+            rt.WEB_ACL,
+            "web-acl",
+            {**SECURE_WEB_ACL, **({} if preview else {"arn": WEB_ACL_ARN})},
+        ),
+        Spec(
             rt.WAF_ASSOCIATION,
             "waf",
-            {"resourceArn": pool_arn, "webAclArn": WEB_ACL_ARN},
-            {"resourceArn": ["pool"]},
+            {"resourceArn": pool_arn, "webAclArn": known(WEB_ACL_ARN)},
+            {"resourceArn": ["pool"], "webAclArn": ["web-acl"]},
+        ),
+        Spec(
+            rt.USER_POOL_DOMAIN,
+            "domain",
+            {"domain": "acme-workforce", "userPoolId": pool_id, "managedLoginVersion": 2},
+            on_pool,
         ),
         Spec(
             rt.IDENTITY_POOL,

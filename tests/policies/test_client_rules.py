@@ -125,13 +125,23 @@ ROWS = [
         ["ALLOW_USER_PASSWORD_AUTH"],
         "plaintext password",
     ),
+    # ADMIN_NO_SRP_AUTH is the legacy name of ALLOW_ADMIN_USER_PASSWORD_AUTH: judged alike
     Row(
         clients.NO_PASSWORD_FLOWS,
         C,
         SPA,
         "explicitAuthFlows",
         ["ADMIN_NO_SRP_AUTH"],
-        "ADMIN_NO_SRP_AUTH",
+        "ADMIN_NO_SRP_AUTH on a public client",
+    ),
+    Row(clients.NO_PASSWORD_FLOWS, C, WEB, "explicitAuthFlows", ["ADMIN_NO_SRP_AUTH"], None),
+    Row(
+        clients.NO_PASSWORD_FLOWS,
+        C,
+        WEB,
+        "explicitAuthFlows",
+        ["ALLOW_USER_SRP_AUTH", "USER_PASSWORD_AUTH"],
+        "USER_PASSWORD_AUTH: the app sends the plaintext password",
     ),
     Row(
         clients.NO_PASSWORD_FLOWS,
@@ -258,7 +268,8 @@ ROWS = [
         SPA,
         "refreshTokenRotation.feature",
         "DISABLED",
-        "rotation is off",
+        "once the app refreshes with GetTokensFromRefreshToken: with rotation on, "
+        "REFRESH_TOKEN_AUTH (InitiateAuth) stops working",
     ),
     Row(clients.REFRESH_TOKEN_ROTATION, C, WEB, "refreshTokenRotation", REMOVE, None),
     Row(
@@ -295,7 +306,8 @@ ROWS = [
         WEB,
         "writeAttributes",
         REMOVE,
-        "every writable attribute",
+        "every standard attribute of their own profile, email and phone_number included (custom "
+        "attributes stay read-only)",
     ),
     Row(clients.EXPLICIT_WRITE_ATTRIBUTES, C, WEB, "writeAttributes", [], None),
     Row(
@@ -403,7 +415,7 @@ ROWS = [
         SECURE_IDENTITY_POOL,
         "allowClassicFlow",
         True,
-        "basic (classic) flow",
+        "any role whose trust policy admits this pool's tokens",
     ),
     Row(identity_pool.CLASSIC_FLOW, IP, SECURE_IDENTITY_POOL, "allowClassicFlow", REMOVE, None),
     Row(
@@ -412,7 +424,7 @@ ROWS = [
         SECURE_IDENTITY_POOL,
         "cognitoIdentityProviders.0.serverSideTokenCheck",
         False,
-        "still buy AWS credentials",
+        "users who were globally signed out or deleted still buy AWS credentials",
     ),
     Row(
         identity_pool.SERVER_SIDE_TOKEN_CHECK,
@@ -428,7 +440,7 @@ ROWS = [
         SECURE_AUTH_ROLE,
         "assumeRolePolicy",
         _trust({"ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"}}),
-        "any identity pool",
+        "any identity pool in this AWS account can obtain its credentials",
     ),
     Row(
         identity_pool.ROLE_TRUST_CONDITIONS,
@@ -445,11 +457,67 @@ ROWS = [
         "assumeRolePolicy",
         _trust(
             {
-                "StringEquals": {"cognito-identity.amazonaws.com:aud": "*"},
+                "StringLike": {"cognito-identity.amazonaws.com:aud": "eu-west-1:*"},
                 "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
             }
         ),
-        "wildcard",
+        "['eu-west-1:*'] uses StringLike wildcards",
+    ),
+    # an exact pool id under StringLike pins that one pool, as StringEquals does
+    Row(
+        identity_pool.ROLE_TRUST_CONDITIONS,
+        ROLE,
+        SECURE_AUTH_ROLE,
+        "assumeRolePolicy",
+        _trust(
+            {
+                "StringLike": {"cognito-identity.amazonaws.com:aud": IDENTITY_POOL_ID},
+                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
+            }
+        ),
+        None,
+    ),
+    # AWS's documented provider-specific amr: only users signed in through Facebook
+    Row(
+        identity_pool.ROLE_TRUST_CONDITIONS,
+        ROLE,
+        SECURE_AUTH_ROLE,
+        "assumeRolePolicy",
+        _trust(
+            {
+                "StringEquals": {"cognito-identity.amazonaws.com:aud": IDENTITY_POOL_ID},
+                "ForAnyValue:StringLike": {
+                    "cognito-identity.amazonaws.com:amr": "graph.facebook.com"
+                },
+            }
+        ),
+        None,
+    ),
+    Row(
+        identity_pool.ROLE_TRUST_CONDITIONS,
+        ROLE,
+        SECURE_AUTH_ROLE,
+        "assumeRolePolicy",
+        _trust(
+            {
+                "StringEquals": {"cognito-identity.amazonaws.com:aud": IDENTITY_POOL_ID},
+                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "*"},
+            }
+        ),
+        "admits both guests and signed-in users",
+    ),
+    Row(
+        identity_pool.ROLE_TRUST_CONDITIONS,
+        ROLE,
+        SECURE_AUTH_ROLE,
+        "assumeRolePolicy",
+        _trust(
+            {
+                "StringEquals": {"cognito-identity.amazonaws.com:aud": IDENTITY_POOL_ID},
+                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "unauth*"},
+            }
+        ),
+        None,
     ),
     Row(
         identity_pool.ROLE_TRUST_CONDITIONS,
@@ -464,7 +532,7 @@ ROWS = [
                 },
             }
         ),
-        "accepts both guests",
+        "admits both guests and signed-in users",
     ),
     Row(
         identity_pool.ROLE_TRUST_CONDITIONS,

@@ -10,11 +10,12 @@ import pytest
 
 from cognito_guard import resource_types as rt
 from cognito_guard.pack import all_policies
+from cognito_guard.references import REFERENCES
 from gate.analyzer import UNKNOWN, AnalyzerClient, AnalyzerInfo, AnalyzerResource, Secret
 from gate.policy_config import PolicyConfigError, load_policy_config
 from tests.policies.corpus import CORPUS, CorpusCase
-from tests.policies.harness import analyzer_resources, urn_of
-from tests.policies.reference import SECURE_POOL, SECURE_WEB_CLIENT, secure_stack
+from tests.policies.harness import analyzer_resources, replace_spec, urn_of
+from tests.policies.reference import SECURE_POOL, SECURE_WEB_ACL, SECURE_WEB_CLIENT, secure_stack
 
 pytestmark = pytest.mark.slow
 
@@ -62,6 +63,26 @@ def test_analyzer_info_lists_every_policy_with_its_metadata(info: AnalyzerInfo) 
         "reference": "Cognito.5",
         "specification": "",
     }
+
+
+def test_analyzer_info_carries_each_policys_aws_pages_and_peer_checks(info: AnalyzerInfo) -> None:
+    """References travel in fields the engine transmits: `url` (primary page) and tags."""
+    mfa = info.policy("cognito-user-pool-mfa-required")
+    mfa_page = (
+        "https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa.html"
+    )
+    assert mfa.url == mfa_page
+    assert f"aws-doc:{mfa_page}" in mfa.tags
+    assert {"securityhub:Cognito.5", "prowler:cognito_user_pool_mfa_enabled"} <= set(
+        mfa.peer_checks
+    )
+    for meta in info.policies:
+        references = REFERENCES.get(meta.name)
+        if references is None:  # tests/policies/test_catalog.py reports the missing entry
+            continue
+        assert meta.url == references.primary, meta.name
+        assert meta.aws_documentation == references.aws, meta.name
+        assert sorted(meta.peer_checks) == sorted(peer.tag for peer in references.peers), meta.name
 
 
 @pytest.mark.parametrize("config_file", CONFIGS, ids=[c.name for c in CONFIGS])
@@ -257,3 +278,49 @@ def test_config_reconciliation_applies_defaults_all_then_policy(
     assert load_policy_config(empty, info)["cognito-client-no-implicit-grant"] == {
         "enforcementLevel": "mandatory"
     }
+
+
+def test_issue_10_checks_run_over_the_protocol_with_profile_levels(
+    pack: AnalyzerClient, info: AnalyzerInfo
+) -> None:
+    """The new checks as the engine runs them: prod blocks, dev advises, unknowns are deferred."""
+    mine = {
+        "cognito-user-pool-email-via-ses",
+        "cognito-user-pool-case-insensitive-usernames",
+        "cognito-client-native-app-redirects",
+        "cognito-user-pool-waf-rules",
+    }
+    pool = _resource(
+        rt.USER_POOL,
+        "pool",
+        {
+            **SECURE_POOL,
+            "emailConfiguration": {"emailSendingAccount": "COGNITO_DEFAULT"},
+            "usernameConfiguration": {"caseSensitive": True},
+        },
+    )
+    loopback = _resource(
+        rt.USER_POOL_CLIENT,
+        "console",
+        {**SECURE_WEB_CLIENT, "generateSecret": False, "callbackUrls": ["http://localhost:3000/"]},
+    )
+    specs = secure_stack(preview=True)
+    (acl,) = [s for s in specs if s.type == rt.WEB_ACL]
+    counting = [{**r, "overrideAction": {"count": {}}} for r in SECURE_WEB_ACL["rules"]]
+    counting_acl = replace_spec(specs, acl.name, props={**acl.props, "rules": counting})
+
+    def levels(config: Path) -> dict[str, str]:
+        pack.configure(load_policy_config(config, info))
+        found = [*pack.analyze(pool), *pack.analyze(loopback)]
+        found += pack.analyze_stack(analyzer_resources(counting_acl))
+        return {v.policy_name: v.enforcement_level for v in found if v.policy_name in mine}
+
+    assert levels(PROD) == dict.fromkeys(mine, "mandatory")
+    assert levels(PACK_DIR / "config" / "dev.json") == {
+        "cognito-user-pool-email-via-ses": "advisory",
+        "cognito-user-pool-case-insensitive-usernames": "advisory",
+        "cognito-user-pool-waf-rules": "advisory",
+    }  # dev allows loopback redirects
+    unknown = _resource(rt.USER_POOL, "pool", {**SECURE_POOL, "emailConfiguration": UNKNOWN})
+    deferred = {n.policy_name: n.reason for n in pack.analyze_full(unknown).not_applicable}
+    assert "unknown during preview" in deferred["cognito-user-pool-email-via-ses"]

@@ -93,6 +93,16 @@ class Case:
     modes: tuple[bool, ...] = (False, True)
 
 
+def unwritten(name: str) -> Mutation:
+    """Removes the client's `writeAttributes` (the AWS default applies)."""
+    return lambda specs, _preview: [
+        Spec(s.type, s.name, {k: v for k, v in s.props.items() if k != "writeAttributes"}, s.deps)
+        if s.name == name
+        else s
+        for s in specs
+    ]
+
+
 CASES = [
     Case(stack.WAF_ASSOCIATED, "no-association", without("waf"), "has no WAF web ACL", "pool"),
     Case(
@@ -150,8 +160,20 @@ CASES = [
             "assumeRolePolicy",
             trust_policy(IDENTITY_POOL_ID, "unauthenticated"),
         ),
-        "must require exactly `authenticated`",
+        "must admit only authenticated identities",
         "roles",
+        modes=(False,),
+    ),
+    # a provider-specific amr (role-trust-and-permissions) admits only signed-in users
+    Case(
+        stack.ROLE_TRUST,
+        "auth-role-for-one-provider",
+        edit(
+            "authenticated-role",
+            "assumeRolePolicy",
+            trust_policy(IDENTITY_POOL_ID, "graph.facebook.com"),
+        ),
+        None,
         modes=(False,),
     ),
     Case(
@@ -264,17 +286,16 @@ CASES = [
         "rule-on-client-without-write-list",
         chain(
             edit("roles", "roleMappings.0.mappingRules.0.claim", "custom:department"),
-            lambda specs, _p: [
-                Spec(
-                    s.type,
-                    s.name,
-                    {k: v for k, v in s.props.items() if k != "writeAttributes"},
-                    s.deps,
-                )
-                if s.name == "portal"
-                else s
-                for s in specs
-            ],
+            unwritten("portal"),
+        ),
+        None,  # without writeAttributes a client writes standard attributes only (UserPoolClientType)
+    ),
+    Case(
+        stack.MAPPING_CLAIMS,
+        "rule-on-standard-claim-client-without-write-list",
+        chain(
+            edit("roles", "roleMappings.0.mappingRules.0.claim", "locale"),
+            unwritten("portal"),
         ),
         "which users can write themselves",
         "roles",
@@ -319,6 +340,55 @@ CASES = [
         ),
         "Principal tag department",
         "tags",
+    ),
+    # clients must write every attribute their identity providers map (UserPoolClientType)
+    Case(
+        stack.IDP_MAPPED_ATTRIBUTES_WRITABLE,
+        "mapped-email-not-writable",
+        edit("portal", "writeAttributes", ["name"]),
+        "signs users in through corporate-saml, which maps email, but the client cannot write it",
+        "portal",
+    ),
+    Case(
+        stack.IDP_MAPPED_ATTRIBUTES_WRITABLE,
+        "mapped-custom-attribute-default-writes",
+        chain(
+            unwritten("portal"),
+            edit("corporate-saml", "attributeMapping.custom:department", "department"),
+        ),
+        "maps custom:department, but the client cannot write it (`writeAttributes` is not set, "
+        "so it writes standard attributes only)",
+        "portal",
+    ),
+    Case(
+        stack.IDP_MAPPED_ATTRIBUTES_WRITABLE,
+        "mapped-standard-attribute-default-writes",
+        unwritten("portal"),
+        None,
+    ),
+    Case(
+        stack.IDP_MAPPED_ATTRIBUTES_WRITABLE,
+        "username-mapping-is-not-an-attribute",
+        edit("corporate-saml", "attributeMapping.username", "sub"),
+        None,
+    ),
+    Case(
+        stack.IDP_MAPPED_ATTRIBUTES_WRITABLE,
+        "same-name-provider-of-another-pool",
+        add(
+            Spec(rt.USER_POOL, "other-pool", {"name": "other"}),
+            Spec(
+                rt.IDENTITY_PROVIDER,
+                "other-saml",
+                {
+                    "providerName": "corporate-saml",
+                    "providerType": "SAML",
+                    "attributeMapping": {"custom:cost_center": "cc"},
+                },
+                {"userPoolId": ["other-pool"]},
+            ),
+        ),
+        None,
     ),
     Case(
         monitoring.ALARMS,
@@ -418,3 +488,14 @@ def test_violations_name_the_offending_resource_urn() -> None:
     specs = without("waf")(secure_stack(), False)
     outcome = run_stack(stack.WAF_ASSOCIATED, specs)
     assert outcome.urns == [urn_of(rt.USER_POOL, "pool")]
+
+
+def test_unknown_identity_providers_defer_the_writable_attributes_verdict() -> None:
+    specs = edit("portal", "supportedIdentityProviders", UNKNOWN)(secure_stack(preview=True), True)
+    specs = edit("portal", "writeAttributes", ["name"])(specs, True)
+    outcome = run_stack(stack.IDP_MAPPED_ATTRIBUTES_WRITABLE, specs)
+    assert outcome.messages == []
+    assert outcome.not_applicable is not None
+    assert (
+        "portal: `supportedIdentityProviders` is unknown during preview" in outcome.not_applicable
+    )

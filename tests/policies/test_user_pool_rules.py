@@ -6,10 +6,13 @@ import pytest
 
 from cognito_guard import mfa, password, threat_protection, user_pool
 from cognito_guard import resource_types as rt
+from gate.analyzer import UNKNOWN
+from tests.policies.harness import changed, run_resource
 from tests.policies.reference import SECURE_IDENTITY_PROVIDER, SECURE_POOL, SECURE_RISK
 from tests.policies.rules_table import REMOVE, Row, check_row
 
 P, R, IDP_TYPE = rt.USER_POOL, rt.RISK_CONFIGURATION, rt.IDENTITY_PROVIDER
+LAMBDA = "arn:aws:lambda:eu-west-1:123456789012:function:pre-token"
 POOL, RISK, IDP = SECURE_POOL, SECURE_RISK, SECURE_IDENTITY_PROVIDER
 
 ROWS = [
@@ -93,7 +96,7 @@ ROWS = [
         POOL,
         "aliasAttributes",
         ["phone_number"],
-        "change `phone_number`",
+        "add phone_number to `autoVerifiedAttributes` and to",
     ),
     Row(
         user_pool.VERIFY_BEFORE_UPDATE,
@@ -109,8 +112,26 @@ ROWS = [
         POOL,
         "usernameAttributes",
         ["phone_number"],
-        "change `phone_number`",
+        "add phone_number to `autoVerifiedAttributes` and to",
     ),
+    # the fix the rule suggests must be one AWS accepts: only auto-verified attributes
+    Row(
+        user_pool.VERIFY_BEFORE_UPDATE,
+        P,
+        POOL,
+        "autoVerifiedAttributes",
+        REMOVE,
+        "not in `autoVerifiedAttributes`, so Cognito sends no code and AWS rejects the setting",
+    ),
+    Row(
+        user_pool.VERIFY_BEFORE_UPDATE,
+        P,
+        {**POOL, "userAttributeUpdateSettings": {"attributesRequireVerificationBeforeUpdates": []}},
+        "autoVerifiedAttributes",
+        REMOVE,
+        "add email to `autoVerifiedAttributes` and to",
+    ),
+    Row(user_pool.VERIFY_BEFORE_UPDATE, P, POOL, "usernameAttributes", REMOVE, None),
     # authorization attributes
     Row(
         user_pool.AUTHORIZATION_ATTRIBUTES_IMMUTABLE,
@@ -200,7 +221,7 @@ ROWS = [
     Row(
         threat_protection.CUSTOM_AUTH_PROTECTION,
         P,
-        {**POOL, "lambdaConfig": {"defineAuthChallenge": "arn:aws:lambda:x"}},
+        {**POOL, "lambdaConfig": {"defineAuthChallenge": LAMBDA}},
         "userPoolAddOns.advancedSecurityAdditionalFlows",
         REMOVE,
         "AUDIT (the default)",
@@ -213,6 +234,24 @@ ROWS = [
         REMOVE,
         None,
     ),
+    # customAuthMode ENFORCED means nothing while threat protection is OFF (Security Hub Cognito.4)
+    Row(
+        threat_protection.CUSTOM_AUTH_PROTECTION,
+        P,
+        {**POOL, "lambdaConfig": {"defineAuthChallenge": LAMBDA}},
+        "userPoolAddOns.advancedSecurityMode",
+        "OFF",
+        "Threat protection is off (`userPoolAddOns.advancedSecurityMode` OFF)",
+    ),
+    Row(
+        threat_protection.CUSTOM_AUTH_PROTECTION,
+        P,
+        POOL,
+        "userPoolAddOns.advancedSecurityMode",
+        REMOVE,
+        "custom authentication flows are not protected although `customAuthMode` is ENFORCED",
+        {"onlyWhenCustomAuthUsed": False},
+    ),
     Row(
         threat_protection.CUSTOM_AUTH_PROTECTION,
         P,
@@ -222,7 +261,73 @@ ROWS = [
         "customAuthMode",
         {"onlyWhenCustomAuthUsed": False},
     ),
-    Row(threat_protection.PLUS_TIER, P, POOL, "userPoolTier", REMOVE, "ESSENTIALS feature plan"),
+    Row(
+        threat_protection.PLUS_TIER,
+        P,
+        POOL,
+        "userPoolTier",
+        REMOVE,
+        "ESSENTIALS feature plan; this profile requires PLUS, which adds threat protection",
+    ),
+    Row(
+        threat_protection.PLUS_TIER,
+        P,
+        POOL,
+        "userPoolTier",
+        "LITE",
+        "requires ESSENTIALS, which adds password history",
+        {"requiredTier": "ESSENTIALS"},
+    ),
+    Row(threat_protection.PLUS_TIER, P, POOL, "userPoolTier", "BASIC", "malformed"),
+    # pre token generation V2_0/V3_0 need Essentials or Plus
+    Row(
+        threat_protection.TRIGGER_VERSIONS,
+        P,
+        {
+            **POOL,
+            "lambdaConfig": {
+                "preTokenGenerationConfig": {"lambdaArn": LAMBDA, "lambdaVersion": "V2_0"}
+            },
+        },
+        "userPoolTier",
+        "LITE",
+        "event version V2_0 (access-token customisation), which the LITE feature plan cannot run",
+    ),
+    Row(
+        threat_protection.TRIGGER_VERSIONS,
+        P,
+        {
+            **POOL,
+            "lambdaConfig": {
+                "preTokenGenerationConfig": {"lambdaArn": LAMBDA, "lambdaVersion": "V3_0"}
+            },
+        },
+        "userPoolTier",
+        "ESSENTIALS",
+        None,
+    ),
+    Row(
+        threat_protection.TRIGGER_VERSIONS,
+        P,
+        {
+            **POOL,
+            "lambdaConfig": {
+                "preTokenGenerationConfig": {"lambdaArn": LAMBDA, "lambdaVersion": "V1_0"}
+            },
+        },
+        "userPoolTier",
+        "LITE",
+        None,
+    ),
+    Row(
+        threat_protection.TRIGGER_VERSIONS,
+        P,
+        {**POOL, "userPoolTier": "LITE"},
+        "lambdaConfig.preTokenGenerationConfig",
+        {"lambdaArn": LAMBDA, "lambdaVersion": "V9"},
+        "malformed",
+    ),
+    Row(threat_protection.TRIGGER_VERSIONS, P, POOL, "userPoolTier", "LITE", None),
     Row(threat_protection.PLUS_TIER, P, POOL, "userPoolTier", "LITE", "LITE feature plan"),
     Row(
         threat_protection.PLUS_TIER,
@@ -255,7 +360,34 @@ ROWS = [
         RISK,
         "compromisedCredentialsRiskConfiguration.eventFilters",
         ["SIGN_UP"],
-        "add SIGN_IN",
+        "not checked at PASSWORD_CHANGE, SIGN_IN",
+    ),
+    # sign-up and password change are where the check meets NIST 800-63B (SRP sign-ins are not
+    # checked at all)
+    Row(
+        threat_protection.COMPROMISED_CREDENTIALS,
+        R,
+        RISK,
+        "compromisedCredentialsRiskConfiguration.eventFilters",
+        ["SIGN_IN"],
+        "not checked at SIGN_UP, PASSWORD_CHANGE",
+    ),
+    Row(
+        threat_protection.COMPROMISED_CREDENTIALS,
+        R,
+        RISK,
+        "compromisedCredentialsRiskConfiguration.eventFilters",
+        ["SIGN_UP", "PASSWORD_CHANGE"],
+        None,
+        {"requireSignInEvent": False},
+    ),
+    Row(
+        threat_protection.COMPROMISED_CREDENTIALS,
+        R,
+        RISK,
+        "compromisedCredentialsRiskConfiguration.actions.eventAction",
+        "NO_ACTION",
+        "(SRP sign-ins send no password and are never checked)",
     ),
     Row(
         threat_protection.COMPROMISED_CREDENTIALS,
@@ -412,7 +544,32 @@ ROWS = [
         "at most 3",
         {"maximumDays": 3},
     ),
-    Row(password.HISTORY, P, POOL, "passwordPolicy.passwordHistorySize", 2, "is 2"),
+    Row(password.HISTORY, P, POOL, "passwordPolicy.passwordHistorySize", 2, "Remember at least 4."),
+    # password history needs Essentials or higher, not Plus (PasswordPolicyType)
+    Row(
+        password.HISTORY,
+        P,
+        {**POOL, "userPoolAddOns": {"advancedSecurityMode": "OFF"}},
+        "userPoolTier",
+        "ESSENTIALS",
+        None,
+    ),
+    Row(
+        password.HISTORY,
+        P,
+        POOL,
+        "userPoolTier",
+        "LITE",
+        "on the LITE feature plan, which has no password history",
+    ),
+    Row(
+        password.HISTORY,
+        P,
+        {**POOL, "userPoolTier": "LITE"},
+        "passwordPolicy.passwordHistorySize",
+        REMOVE,
+        "set `userPoolTier` to ESSENTIALS or higher first",
+    ),
     Row(password.HISTORY, P, POOL, "passwordPolicy.passwordHistorySize", REMOVE, "not set"),
     Row(
         password.HISTORY,
@@ -429,12 +586,45 @@ ROWS = [
     Row(mfa.MFA_REQUIRED, P, POOL, "mfaConfiguration", "OPTIONAL", "most users never enrol"),
     Row(mfa.MFA_REQUIRED, P, POOL, "mfaConfiguration", "OPTIONAL", None, {"allowOptional": True}),
     Row(
-        mfa.MFA_REQUIRED,
+        mfa.FACTOR_CONFIGURED,
         P,
         POOL,
         "softwareTokenMfaConfiguration",
         REMOVE,
-        "no factor is configured",
+        "no MFA factor is configured: no user can set up a second factor, so nobody can sign in",
+    ),
+    Row(
+        mfa.FACTOR_CONFIGURED,
+        P,
+        {**POOL, "mfaConfiguration": "OPTIONAL"},
+        "softwareTokenMfaConfiguration",
+        REMOVE,
+        "so nobody is ever asked for one",
+    ),
+    Row(
+        mfa.FACTOR_CONFIGURED,
+        P,
+        {**POOL, "mfaConfiguration": "OFF"},
+        "softwareTokenMfaConfiguration",
+        REMOVE,
+        None,
+    ),
+    Row(
+        mfa.FACTOR_CONFIGURED,
+        P,
+        {**POOL, "emailMfaConfiguration": {"subject": "code"}},
+        "softwareTokenMfaConfiguration",
+        REMOVE,
+        None,
+    ),
+    # AWS keeps PASSWORD among the first factors, so passwordless options never exempt a pool
+    Row(
+        mfa.MFA_REQUIRED,
+        P,
+        {**POOL, "signInPolicy": {"allowedFirstAuthFactors": ["PASSWORD", "WEB_AUTHN"]}},
+        "mfaConfiguration",
+        "OFF",
+        "MFA is off",
     ),
     Row(
         mfa.MFA_REQUIRED,
@@ -442,6 +632,50 @@ ROWS = [
         {**POOL, "signInPolicy": {"allowedFirstAuthFactors": ["WEB_AUTHN", "EMAIL_OTP"]}},
         "mfaConfiguration",
         "OFF",
+        "MFA is off",
+    ),
+    # recovery through a channel that is also an MFA factor
+    Row(
+        mfa.RECOVERY_CHANNEL,
+        P,
+        {
+            **POOL,
+            "smsConfiguration": {"snsCallerArn": "arn:aws:iam::1:role/sms", "externalId": "x"},
+        },
+        "accountRecoverySetting.recoveryMechanisms",
+        [{"name": "verified_phone_number", "priority": 1}],
+        "AWS refuses that channel to users with SMS MFA and they cannot reset a forgotten "
+        "password themselves",
+    ),
+    Row(
+        mfa.RECOVERY_CHANNEL,
+        P,
+        {**POOL, "emailMfaConfiguration": {"subject": "code"}},
+        "accountRecoverySetting.recoveryMechanisms",
+        [
+            {"name": "verified_email", "priority": 1},
+            {"name": "admin_only", "priority": 2},
+        ],
+        "uses `verified_email` while EMAIL is also an MFA factor",
+    ),
+    Row(
+        mfa.RECOVERY_CHANNEL,
+        P,
+        POOL,
+        "accountRecoverySetting.recoveryMechanisms",
+        [{"name": "verified_phone_number", "priority": 1}],
+        None,
+    ),
+    Row(
+        mfa.RECOVERY_CHANNEL,
+        P,
+        {
+            **POOL,
+            "mfaConfiguration": "OFF",
+            "smsConfiguration": {"snsCallerArn": "arn:aws:iam::1:role/sms", "externalId": "x"},
+        },
+        "accountRecoverySetting.recoveryMechanisms",
+        [{"name": "verified_phone_number", "priority": 1}],
         None,
     ),
     Row(
@@ -472,21 +706,64 @@ ROWS = [
         "ON",
         None,
     ),
+    # challengeRequiredOnNewDevice false: no device skips MFA (DeviceConfigurationType)
     Row(
         mfa.DEVICE_REMEMBERING,
         P,
         POOL,
         "deviceConfiguration.challengeRequiredOnNewDevice",
         False,
-        "New devices are not challenged",
+        None,
+        {"allowRememberedDevicesToSkipMfa": False},
     ),
     Row(
         mfa.DEVICE_REMEMBERING,
         P,
         POOL,
-        "deviceConfiguration.deviceOnlyRememberedOnUserPrompt",
-        REMOVE,
+        "deviceConfiguration",
+        {"challengeRequiredOnNewDevice": False, "deviceOnlyRememberedOnUserPrompt": False},
+        None,
+    ),
+    Row(
+        mfa.DEVICE_REMEMBERING,
+        P,
+        POOL,
+        "deviceConfiguration",
+        {"challengeRequiredOnNewDevice": True},
         "remembered without asking",
+    ),
+    Row(
+        mfa.DEVICE_REMEMBERING,
+        P,
+        POOL,
+        "deviceConfiguration.challengeRequiredOnNewDevice",
+        True,
+        None,
+    ),
+    Row(
+        mfa.DEVICE_REMEMBERING,
+        P,
+        POOL,
+        "deviceConfiguration.challengeRequiredOnNewDevice",
+        True,
+        "Remembered devices skip MFA",
+        {"allowRememberedDevicesToSkipMfa": False},
+    ),
+    Row(
+        mfa.DEVICE_REMEMBERING,
+        P,
+        {**POOL, "mfaConfiguration": "OFF"},
+        "deviceConfiguration",
+        {"challengeRequiredOnNewDevice": True, "deviceOnlyRememberedOnUserPrompt": False},
+        None,
+    ),
+    Row(
+        mfa.DEVICE_REMEMBERING,
+        P,
+        POOL,
+        "deviceConfiguration.challengeRequiredOnNewDevice",
+        "sometimes",
+        "malformed",
     ),
     Row(mfa.DEVICE_REMEMBERING, P, POOL, "deviceConfiguration", REMOVE, None),
 ]
@@ -495,3 +772,31 @@ ROWS = [
 @pytest.mark.parametrize("row", [pytest.param(r, id=r.id) for r in ROWS])
 def test_rule_verdict(row: Row) -> None:
     check_row(row)
+
+
+@pytest.mark.parametrize(
+    ("policy", "path"),
+    [
+        (mfa.DEVICE_REMEMBERING, "deviceConfiguration.challengeRequiredOnNewDevice"),
+        (mfa.FACTOR_CONFIGURED, "mfaConfiguration"),
+        (mfa.RECOVERY_CHANNEL, "accountRecoverySetting"),
+        (threat_protection.TRIGGER_VERSIONS, "lambdaConfig"),
+        (user_pool.VERIFY_BEFORE_UPDATE, "autoVerifiedAttributes"),
+        (threat_protection.CUSTOM_AUTH_PROTECTION, "userPoolAddOns.advancedSecurityMode"),
+    ],
+    ids=lambda value: value if isinstance(value, str) else value.name,
+)
+def test_unknown_deciding_value_defers_the_verdict(policy: object, path: str) -> None:
+    base = {
+        **POOL,
+        "lambdaConfig": {
+            "defineAuthChallenge": LAMBDA,
+            "preTokenGenerationConfig": {"lambdaArn": LAMBDA, "lambdaVersion": "V2_0"},
+        },
+        "smsConfiguration": {"snsCallerArn": "arn:aws:iam::1:role/sms", "externalId": "x"},
+        "userPoolTier": "LITE",
+    }
+    outcome = run_resource(policy, P, changed(base, path, UNKNOWN))  # type: ignore[arg-type]
+    assert outcome.messages == []
+    assert outcome.not_applicable is not None
+    assert "unknown during preview" in outcome.not_applicable
