@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
+import threading
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,12 +40,39 @@ class FakeCloud:
         return resource_id, {**inputs, **extra}
 
     def invoke(self, token: str, args: Outputs) -> Outputs:
-        """The result of a data-source call; unknown tokens return an empty result."""
+        """The result of a data-source call, in the provider's output shape.
+
+        A data source the fake account cannot answer stops the program with its name: an empty
+        answer would surface later as a `TypeError` deep inside the SDK, far from the call.
+        """
         answer = _INVOKES.get(token)
-        return answer(_Call(self, args)) if answer else {}
+        if answer is None:
+            raise UnansweredInvokeError(token)
+        return answer(_Call(self, args))
 
     def arn(self, service: str, region: str, resource: str) -> str:
         return f"arn:{PARTITION}:{service}:{region}:{self.account}:{resource}"
+
+
+class UnansweredInvokeError(Exception):
+    """The program called a data source the offline gate has no answer for.
+
+    The SDK runs invokes on a worker thread, so the exception's own traceback never reaches the
+    program's line; `call_site` is the program thread's stack at the moment of the call (for a
+    synchronous `aws.x.get_y()` it holds the caller's line).
+    """
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        program_thread = sys._current_frames().get(threading.main_thread().ident or 0)
+        self.call_site = traceback.extract_stack(program_thread) if program_thread else None
+        answered = ", ".join(sorted(_INVOKES))
+        super().__init__(
+            f"the program calls {token}, which the offline gate cannot answer (it reads an "
+            f"existing cloud resource that only a real account has); the gate answers {answered}. "
+            "Pass the value in through stack config instead, or look it up with "
+            "`pulumi.Output` in a way that tolerates an unknown value at preview"
+        )
 
 
 @dataclass(frozen=True)
@@ -214,6 +244,23 @@ def _region(call: _Call) -> Outputs:
     }
 
 
+def _availability_zones(call: _Call) -> Outputs:
+    """`aws.get_availability_zones`: three zones `a`-`c` of the region, as most regions have."""
+    region = str(call.args.get("region") or call.cloud.region)
+    names = [f"{region}{suffix}" for suffix in "abc"]
+    excluded = set(call.args.get("excludeNames") or [])
+    names = [name for name in names if name not in excluded]
+    short = "".join(part[0] for part in region.split("-")[:-1]) + region.rsplit("-", 1)[-1]
+    return {
+        "id": region,
+        "names": names,
+        "zoneIds": [f"{short}-az{index + 1}" for index in range(len(names))],
+        "groupNames": [region] * len(names),
+        "region": region,
+        "state": call.args.get("state"),
+    }
+
+
 def _partition(call: _Call) -> Outputs:  # noqa: ARG001 - one signature for every invoke
     return {
         "partition": PARTITION,
@@ -270,5 +317,6 @@ _INVOKES: dict[str, Callable[[_Call], Outputs]] = {
     "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
     "aws:index/getRegion:getRegion": _region,
     "aws:index/getPartition:getPartition": _partition,
+    "aws:index/getAvailabilityZones:getAvailabilityZones": _availability_zones,
     "aws:iam/getPolicyDocument:getPolicyDocument": _policy_document,
 }

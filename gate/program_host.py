@@ -92,16 +92,25 @@ def _run_path(program: Path) -> None:
 
 def _program_error(error: BaseException, project_root: Path) -> dict[str, Any]:
     """The exception and the innermost frame of the project's own code (not the SDK's)."""
+    from gate.fake_cloud import UnansweredInvokeError
+
     frames = traceback.extract_tb(error.__traceback__)
+    if isinstance(error, UnansweredInvokeError) and error.call_site:
+        frames = traceback.StackSummary.from_list([*error.call_site, *frames])
     own = [frame for frame in frames if _project_file(frame.filename, project_root)]
     where = own[-1] if own else (frames[-1] if frames else None)
     location = None
     if where is not None:
         path = _project_file(where.filename, project_root) or where.filename
         location = f"{path}:{where.lineno} in {where.name}"
+    message = (
+        str(error)
+        if isinstance(error, UnansweredInvokeError)
+        else f"{type(error).__name__}: {error}"
+    )
     return {
         "kind": "program",
-        "message": f"{type(error).__name__}: {error}",
+        "message": message,
         "location": location,
         "traceback": "".join(traceback.format_exception(error)),
     }

@@ -26,11 +26,30 @@ class RecordingMonitor(MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
-        record = _registration_record(request, response.urn)
+        record = _registration_record(request, response.urn, self.alias_urns(request))
         record["outputs"] = json_format.MessageToDict(response.object)
         with self._lock:
             self.registrations.append(record)
         return response
+
+    def alias_urns(self, request: Any) -> list[str]:
+        """The resource's aliases as URNs, the form the engine stores and hands to policy packs.
+
+        The SDK sends alias specs (this monitor supports them): each names the parts of the old
+        URN that differ (name, type, parent, stack, project); this monitor builds the URN from
+        them the way it builds the resource's own.
+        """
+        urns = list(request.aliasURNs)
+        for alias in request.aliases:
+            if alias.WhichOneof("alias") == "urn":
+                urns.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            urn = self.make_urn(parent, spec.type or request.type, spec.name or request.name)
+            stack, project, rest = urn.removeprefix("urn:pulumi:").split("::", 2)
+            urns.append(f"urn:pulumi:{spec.stack or stack}::{spec.project or project}::{rest}")
+        return urns
 
     def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
         if request.urn.split("::")[2] == "pulumi:pulumi:Stack":
@@ -55,11 +74,12 @@ class GateMocks(Mocks):
             return "", dict(args.inputs)
         return self.cloud.create(args.typ, args.name, dict(args.inputs))
 
-    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return self.cloud.invoke(args.token, dict(args.args)), None
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        # The SDK's mock monitor iterates the failures: an empty list, never None.
+        return self.cloud.invoke(args.token, dict(args.args)), []
 
 
-def _registration_record(request: Any, urn: str) -> Registration:
+def _registration_record(request: Any, urn: str, aliases: list[str]) -> Registration:
     """The request as JSON: what the engine keeps for the resource and forwards to the pack."""
     timeouts = request.customTimeouts
     return {
@@ -82,7 +102,7 @@ def _registration_record(request: Any, urn: str) -> Registration:
             "deleteBeforeReplace": (
                 bool(request.deleteBeforeReplace) if request.deleteBeforeReplaceDefined else None
             ),
-            "aliases": list(request.aliasURNs),
+            "aliases": aliases,
             "additionalSecretOutputs": list(request.additionalSecretOutputs),
             "customTimeouts": (
                 {"create": timeouts.create, "update": timeouts.update, "delete": timeouts.delete}

@@ -23,7 +23,7 @@ WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
 
 COMMON_COUNTS = {
     "aws:cloudwatch/dashboard:Dashboard": 1,
-    "aws:cloudwatch/logGroup:LogGroup": 1,
+    "aws:cloudwatch/logGroup:LogGroup": 3,  # the pool's, and one per platform function
     "aws:cognito/identityPool:IdentityPool": 1,
     "aws:cognito/identityPoolProviderPrincipalTag:IdentityPoolProviderPrincipalTag": 1,
     "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment": 1,
@@ -32,7 +32,10 @@ COMMON_COUNTS = {
     "aws:cognito/userPool:UserPool": 1,
     "aws:cognito/userPoolClient:UserPoolClient": 5,
     "aws:cognito/userPoolDomain:UserPoolDomain": 1,
-    "aws:iam/rolePolicy:RolePolicy": 2,  # one tenant guard per tenant
+    "aws:iam/rolePolicy:RolePolicy": 4,  # one tenant guard per tenant, one per platform function
+    "aws:kms/key:Key": 1,  # the alarm topic's customer managed key
+    "aws:lambda/function:Function": 2,  # pre token generation, tenant membership
+    "aws:lambda/permission:Permission": 2,
     "aws:sns/topic:Topic": 1,
     "aws:wafv2/webAcl:WebAcl": 1,
     "aws:wafv2/webAclAssociation:WebAclAssociation": 1,
@@ -41,30 +44,33 @@ COMMON_COUNTS = {
     "enterprise-identity:cognito:HostedDomain": 1,
     "enterprise-identity:cognito:IdentityPool": 1,
     "enterprise-identity:cognito:IdentityProviders": 1,
+    "enterprise-identity:cognito:PlatformFunctions": 1,
     "enterprise-identity:cognito:RoleMappings": 1,
     "enterprise-identity:cognito:Tenants": 1,
     "enterprise-identity:cognito:UserGroups": 1,
     "enterprise-identity:cognito:UserPool": 1,
 }
 EXPECTED_COUNTS = {
-    # dev: 4 groups (2 + 2 tenants), 4 roles (authenticated, admins, 2 tenants), 8 alarms.
+    # dev: 4 groups (2 + 2 tenants), 6 roles (authenticated, admins, 2 tenants, 2 functions),
+    # 8 alarms.
     "dev": COMMON_COUNTS
     | {
         "aws:cloudwatch/metricAlarm:MetricAlarm": 8,
         "aws:cognito/identityProvider:IdentityProvider": 2,
         "aws:cognito/userGroup:UserGroup": 4,
-        "aws:iam/role:Role": 4,
+        "aws:iam/role:Role": 6,
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
     },
-    # prod adds threat protection: the risk configuration and two risk alarms.
+    # prod adds threat protection (the risk configuration and two risk alarms) and a subscriber.
     "prod": COMMON_COUNTS
     | {
         "aws:cloudwatch/metricAlarm:MetricAlarm": 10,
         "aws:cognito/identityProvider:IdentityProvider": 3,
         "aws:cognito/riskConfiguration:RiskConfiguration": 1,
         "aws:cognito/userGroup:UserGroup": 5,
-        "aws:iam/role:Role": 5,
+        "aws:iam/role:Role": 7,
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 2,
+        "aws:sns/topicSubscription:TopicSubscription": 1,  # the on-call placeholder address
     },
 }
 
@@ -140,8 +146,9 @@ def test_prod_pool_is_strict(stack_runs: dict[str, ProgramRun]) -> None:
         "recoveryMechanisms": [{"name": "verified_email", "priority": 1}]
     }
     assert pool["usernameConfiguration"] == {"caseSensitive": False}
+    # MFA at every sign-in: a remembered device must not stand in for the second factor.
     assert pool["deviceConfiguration"] == {
-        "challengeRequiredOnNewDevice": True,
+        "challengeRequiredOnNewDevice": False,
         "deviceOnlyRememberedOnUserPrompt": True,
     }
 
@@ -181,11 +188,19 @@ def test_tenant_attribute_is_immutable(run: ProgramRun) -> None:
 
 
 def test_stateful_resources_are_protected_only_in_prod(stack_runs: dict[str, ProgramRun]) -> None:
+    # tests/infra/test_stable_identities.py checks each identity-bearing type in detail.
     prod = stack_runs["prod"]
     stateful = {
         POOL,
         IDENTITY_POOL,
+        CLIENT,
+        IDP,
+        ATTACHMENT,
+        ROLE,  # identity-pool roles (authenticated, groups, tenants) and the functions' roles
         "aws:cognito/userPoolDomain:UserPoolDomain",
+        "aws:cognito/userGroup:UserGroup",
+        "aws:cognito/resourceServer:ResourceServer",
+        "aws:iam/rolePolicy:RolePolicy",  # the tenant guards
         "aws:cloudwatch/logGroup:LogGroup",
     }
     assert prod.protected == {r.name for r in prod.resources if r.type in stateful}
@@ -280,13 +295,13 @@ def test_identity_pool_is_locked_down(run: ProgramRun) -> None:
     assert pool["allowClassicFlow"] is False
     assert pool["allowUnauthenticatedIdentities"] is False
     providers = pool["cognitoIdentityProviders"]
-    assert len(providers) == 3  # portal, console, field-app: never the machine or tenant clients
+    assert len(providers) == 4  # portal, console, field-app, tenant-contoso: never machine clients
     assert all(p["serverSideTokenCheck"] is True for p in providers)
 
 
 def test_every_identity_pool_role_trust_is_pinned_to_the_pool_and_amr(run: ProgramRun) -> None:
     pool_id = run.outputs[exports.IDENTITY_POOL_ID]
-    roles = run.of_type(ROLE)
+    roles = [r for r in run.of_type(ROLE) if not r.parent.endswith("PlatformFunctions")]
     assert roles
     for role in roles:
         statement = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
@@ -306,7 +321,9 @@ def test_role_mappings_deny_ambiguity(stack_runs: dict[str, ProgramRun]) -> None
     assert attachment["roles"]["authenticated"] == run.outputs[exports.ROLE_ARNS]["authenticated"]
     mappings = {m["identityProvider"].rsplit(":", 1)[1]: m for m in attachment["roleMappings"]}
     client_ids = run.outputs[exports.CLIENT_IDS]
-    assert set(mappings) == {client_ids[name] for name in ("portal", "console", "field-app")}
+    assert set(mappings) == {
+        client_ids[name] for name in ("portal", "console", "field-app", "tenant-contoso")
+    }
     assert all(m["ambiguousRoleResolution"] == "Deny" for m in mappings.values())
     portal = mappings[client_ids["portal"]]
     assert portal["type"] == "Rules"
@@ -383,14 +400,18 @@ def test_alarm_thresholds_follow_the_stack(stack: str, run: ProgramRun) -> None:
         assert "account-takeover" not in alarms
 
 
-def test_success_rate_alarm_uses_metric_math_on_the_average(run: ProgramRun) -> None:
+def test_success_rate_alarm_divides_summed_successes_by_summed_requests(run: ProgramRun) -> None:
+    # tests/infra/test_monitoring.py evaluates the expression on traffic.
     alarm = _alarms(run)["sign-in-success"]
     expression = next(q for q in alarm["metricQueries"] if q.get("returnData"))
     metrics = [q["metric"] for q in alarm["metricQueries"] if "metric" in q]
-    assert expression["expression"].startswith("100 * AVG([m1")
+    assert expression["expression"] == (
+        '100 * SUM(METRICS("successes")) / SUM(METRICS("requests"))'
+    )
     assert {m["metricName"] for m in metrics} == {"SignInSuccesses"}
-    assert {m["stat"] for m in metrics} == {"Average"}
-    assert len(metrics) == 3  # portal, console, field-app
+    assert sorted(m["stat"] for m in metrics) == ["SampleCount"] * 3 + ["Sum"] * 3
+    clients = {m["dimensions"]["UserPoolClient"] for m in metrics}
+    assert len(clients) == 3  # portal, console, field-app
     assert all(m["dimensions"]["UserPool"] == run.outputs[exports.USER_POOL_ID] for m in metrics)
     assert alarm["treatMissingData"] == "notBreaching"
     assert alarm["alarmActions"] == [run.outputs[exports.ALARM_TOPIC_ARN]]
