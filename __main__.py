@@ -9,12 +9,14 @@ import pulumi
 from components import exports
 from components.app_clients import AppClients, AppClientsArgs
 from components.domain import HostedDomain, HostedDomainArgs
+from components.functions import PlatformFunctions, PlatformFunctionsArgs
 from components.identity_pool import IdentityPool, IdentityPoolArgs
 from components.identity_providers import IdentityProviders, IdentityProvidersArgs
 from components.monitoring import AuthMonitoring, AuthMonitoringArgs
 from components.pipeline_identities import (
     PipelineIdentities,
     PipelineIdentitiesArgs,
+    StackName,
     policy_arns_in,
 )
 from components.role_mappings import RoleMappings, RoleMappingsArgs
@@ -34,10 +36,35 @@ tags = {
 }
 protect = settings.deployment.protect
 
+# The platform's own triggers (tenants' tokens and group membership) exist before the pool that
+# names them, and are granted their calls on the pool once it exists.
+functions = (
+    PlatformFunctions(
+        prefix,
+        PlatformFunctionsArgs(
+            settings.tenants,
+            settings.user_pool.logging.retention_days,
+            settings.functions.last_sign_in_claim,
+            tags,
+            protect,
+        ),
+    )
+    if settings.functions_enabled
+    else None
+)
 user_pool = UserPool(
     prefix,
-    UserPoolArgs(settings.user_pool, settings.region, settings.resource_servers, tags, protect),
+    UserPoolArgs(
+        settings.user_pool,
+        settings.region,
+        settings.resource_servers,
+        tags,
+        protect,
+        functions.triggers if functions else None,
+    ),
 )
+if functions is not None:
+    functions.attach(user_pool.pool_arn)
 domain = (
     HostedDomain(
         prefix, HostedDomainArgs(settings.domain, user_pool.pool_id, settings.region, tags, protect)
@@ -46,7 +73,8 @@ domain = (
     else None
 )
 providers = IdentityProviders(
-    prefix, IdentityProvidersArgs(settings.all_identity_providers, user_pool.pool_id, secrets)
+    prefix,
+    IdentityProvidersArgs(settings.all_identity_providers, user_pool.pool_id, secrets, protect),
 )
 clients = AppClients(
     prefix,
@@ -56,6 +84,7 @@ clients = AppClients(
         providers.providers,
         tuple(user_pool.resource_servers.values()),
         settings.user_pool.threat_protection_on,
+        protect,
     ),
 )
 client_ids = {name: client.id for name, client in clients.clients.items()}
@@ -81,12 +110,15 @@ groups = UserGroups(
         user_pool.pool_id,
         identity_pool.identity_pool_id if identity_pool else None,
         tags,
+        protect,
     ),
 )
 tenants = (
     Tenants(
         prefix,
-        TenantsArgs(settings.tenants, user_pool.pool_id, identity_pool.identity_pool_id, tags),
+        TenantsArgs(
+            settings.tenants, user_pool.pool_id, identity_pool.identity_pool_id, tags, protect
+        ),
     )
     if identity_pool is not None and settings.tenants
     else None
@@ -103,6 +135,7 @@ if identity_pool is not None and settings.identity_pool is not None:
             settings.identity_pool.role_mappings,
             groups.role_arns,
             settings.identity_pool.allow_guest_access,
+            protect,
         ),
     )
 monitoring = (
@@ -112,6 +145,7 @@ monitoring = (
             settings.monitoring,
             settings.region,
             user_pool.pool_id,
+            user_pool.pool_arn,
             {name: client_ids[name] for name in settings.monitored_clients},
             settings.monitored_federations,
             settings.user_pool.admin_create_user.allow_admin_create_user_only,
@@ -129,11 +163,12 @@ pipelines = (
     PipelineIdentities(
         prefix,
         PipelineIdentitiesArgs(
-            settings.pipelines,
-            prefix,
-            user_pool.pool_arn,
-            policy_arns_in(settings.model_dump()),
-            tags,
+            settings=settings.pipelines,
+            name_prefix=prefix,
+            pool_arn=user_pool.pool_arn,
+            managed_policy_arns=policy_arns_in(settings.model_dump()),
+            tags=tags,
+            stack=StackName(pulumi.get_project(), settings.stack),
         ),
     )
     if settings.pipelines is not None

@@ -26,6 +26,8 @@ class AppClientsArgs:
     """Provider name -> resource; a client that lists a provider depends on it."""
     resource_servers: tuple[pulumi.Resource, ...] = ()
     threat_protection: bool = False
+    protect: bool = True
+    """Replacing a client changes its id (and secret): every app using it must be reconfigured."""
 
 
 def _auth_flows(client: AppClientSettings) -> list[str]:
@@ -115,7 +117,7 @@ class AppClients(pulumi.ComponentResource):
                 user_pool_id=args.user_pool_id,
                 **client_inputs(client, args.threat_protection),
                 opts=pulumi.ResourceOptions.merge(
-                    child(self, depends_on=depends_on),
+                    child(self, protect=args.protect, depends_on=depends_on),
                     pulumi.ResourceOptions(additional_secret_outputs=["clientSecret"]),
                 ),
             )

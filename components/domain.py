@@ -47,7 +47,7 @@ class HostedDomain(pulumi.ComponentResource):
         certificate_arn: pulumi.Input[str] | None = None
         depends_on: list[pulumi.Resource] = []
         if custom is not None:
-            certificate_arn, certificate = self._certificate(name, custom, args.tags)
+            certificate_arn, certificate = self._certificate(name, custom, args.tags, args.protect)
             depends_on.append(certificate)
             self.base_url = pulumi.Output.from_input(f"https://{custom.domain_name}")
         else:
@@ -83,7 +83,7 @@ class HostedDomain(pulumi.ComponentResource):
         )
 
     def _certificate(
-        self, name: str, custom: CustomDomain, tags: Mapping[str, str]
+        self, name: str, custom: CustomDomain, tags: Mapping[str, str], protect: bool
     ) -> tuple[pulumi.Output[str], pulumi.Resource]:
         """The us-east-1 certificate's ARN, and the resource the domain must wait for: the
         certificate, or its validation when a Route 53 hosted zone is given."""
@@ -93,7 +93,7 @@ class HostedDomain(pulumi.ComponentResource):
             validation_method="DNS",
             region=CERTIFICATE_REGION,
             tags=dict(tags),
-            opts=child(self),
+            opts=child(self, protect=protect),  # the custom domain serves sign-in with it
         )
         if custom.hosted_zone_id is None:
             return certificate.arn, certificate

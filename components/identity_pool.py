@@ -63,6 +63,7 @@ class IdentityPool(pulumi.ComponentResource):
             managed_policy_arns=settings.authenticated_role.managed_policy_arns,
             tags=args.tags,
             parent=self,
+            protect=args.protect,
         )
         self.authenticated_role_arn = authenticated.arn
         self.guest_role_arn = pulumi.Output.from_input(None)
@@ -76,6 +77,7 @@ class IdentityPool(pulumi.ComponentResource):
                 managed_policy_arns=guest_settings.managed_policy_arns if guest_settings else (),
                 tags=args.tags,
                 parent=self,
+                protect=args.protect,
             )
             self.guest_role_arn = guest.arn
         principal_tags = {**settings.principal_tags.tags, **args.required_principal_tags}

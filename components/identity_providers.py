@@ -31,6 +31,8 @@ class IdentityProvidersArgs:
     providers: tuple[IdentityProviderSettings, ...]
     user_pool_id: pulumi.Input[str]
     secrets: Mapping[str, pulumi.Output[str]] = field(default_factory=dict)
+    protect: bool = True
+    """Deleting a provider unlinks every federated user signed in through it."""
 
 
 def _flag(value: bool) -> str:
@@ -108,7 +110,7 @@ class IdentityProviders(pulumi.ComponentResource):
                 attribute_mapping=dict(provider.attribute_mapping),
                 idp_identifiers=list(provider.identifiers) or None,
                 opts=pulumi.ResourceOptions.merge(
-                    child(self),
+                    child(self, protect=args.protect),
                     pulumi.ResourceOptions(
                         additional_secret_outputs=["providerDetails"] if secret else None
                     ),

@@ -1,7 +1,7 @@
 """The identities the GitHub workflows assume: OIDC trust and three least-privilege roles.
 
 * deploy role: ``pulumi up`` from the stack's protected GitHub environment (or branch);
-* preview role: read-only, for pull-request previews and the scheduled drift check;
+* preview role: read-only, for previews on main (and, opt-in, pull requests) and drift checks;
 * operator role: the Cognito actions identity-ops calls, on this stack's user pool only.
 
 Each role trusts only tokens from GitHub's OIDC provider whose audience is STS and whose subject
@@ -16,21 +16,18 @@ region and account), so tests read them without the Pulumi engine.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_aws.iam as iam
 
-from components.base import child, type_token
+from components.base import AwsScope, Statement, child, document, type_token
 from settings.pipelines import GITHUB_OIDC_HOST, PipelinesSettings
 
 STS_AUDIENCE = "sts.amazonaws.com"
 MANAGED_POLICY_ARN = re.compile(r"arn:aws[a-z-]*:iam::(aws|\d{12}):policy/[\w+=,.@/-]+")
-Statement = dict[str, Any]
 
 # Every IAM-authorized Cognito user-pool action identity-ops calls (tests/delivery derives the
 # same set from identity_ops/ and fails when they drift apart). Token-authorized calls such as
@@ -90,7 +87,8 @@ PREVIEW_READ_ACTIONS: Mapping[str, tuple[str, ...]] = {
     ),
     "cloudwatch": ("DescribeAlarms", "GetDashboard", "ListTagsForResource"),
     "logs": ("DescribeLogGroups", "ListTagsForResource", "ListTagsLogGroup"),
-    "sns": ("GetTopicAttributes", "ListTagsForResource"),
+    "sns": ("GetSubscriptionAttributes", "GetTopicAttributes", "ListTagsForResource"),
+    "kms": ("DescribeKey", "GetKeyPolicy", "GetKeyRotationStatus", "ListResourceTags"),
     "lambda": ("GetPolicy",),
     "acm": ("DescribeCertificate", "ListTagsForCertificate"),
     "route53": ("GetChange", "ListResourceRecordSets"),
@@ -123,7 +121,26 @@ DEPLOY_WRITE_ACTIONS: Mapping[str, tuple[str, ...]] = {
         "PutResourcePolicy",
         "DescribeResourcePolicies",
     ),
-    "sns": ("CreateTopic", "DeleteTopic", "SetTopicAttributes", "TagResource", "UntagResource"),
+    "sns": (
+        "CreateTopic",
+        "DeleteTopic",
+        "SetSubscriptionAttributes",
+        "SetTopicAttributes",
+        "Subscribe",
+        "TagResource",
+        "Unsubscribe",
+        "UntagResource",
+    ),
+    # The alarm topic's customer managed key (components/monitoring.py).
+    "kms": (
+        "CreateKey",
+        "EnableKeyRotation",
+        "PutKeyPolicy",
+        "ScheduleKeyDeletion",
+        "TagResource",
+        "UntagResource",
+        "UpdateKeyDescription",
+    ),
     "lambda": ("AddPermission", "RemovePermission"),
     "acm": (
         "AddTagsToCertificate",
@@ -164,28 +181,6 @@ PASS_ROLE_SERVICES: tuple[str, ...] = (
     "cognito-identity.amazonaws.com",
     "cognito-idp.amazonaws.com",
 )
-
-
-@dataclass(frozen=True)
-class AwsScope:
-    """Partition, region and account of the stack, read from its user pool ARN."""
-
-    partition: str
-    region: str
-    account: str
-
-    @classmethod
-    def of_pool(cls, pool_arn: str) -> AwsScope:
-        _, partition, _, region, account, _ = pool_arn.split(":", 5)
-        return cls(partition, region, account)
-
-    def arn(self, service: str, resource: str, *, regional: bool = True) -> str:
-        region = self.region if regional else ""
-        return f"arn:{self.partition}:{service}:{region}:{self.account}:{resource}"
-
-
-def document(statements: Iterable[Statement]) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)}, sort_keys=True)
 
 
 def github_subjects(
@@ -237,24 +232,40 @@ def operator_policy(pool_arn: str) -> str:
     )
 
 
+def state_objects(bucket_arn: str, project: str, stack: str, *, write: bool) -> tuple[list[str], list[str]]:
+    """The state-bucket objects of one stack: (readable, writable) ARNs.
+
+    Pulumi's DIY backend keeps each stack apart under ``.pulumi/``: the checkpoint at
+    ``stacks/<project>/<stack>.json`` (``.json.gz`` when compressed, ``.json.bak`` the previous
+    one), its lock files under ``locks/<project>/<stack>/``, and, written by updates, its history
+    and backups under ``history/`` and ``backups/`` (plus the backend's ``meta.yaml``)
+    (https://www.pulumi.com/docs/iac/operations/stack-management/using-a-diy-backend/). Scoping a
+    role to its own stack keeps another stack's state, and the secrets in it, out of its reach
+    even when both stacks share a bucket.
+    """
+    root = f"{bucket_arn}/.pulumi"
+    checkpoint = f"{root}/stacks/{project}/{stack}.json*"
+    locks = f"{root}/locks/{project}/{stack}/*"
+    readable = [f"{root}/meta.yaml", checkpoint, locks]
+    if not write:  # previews and refresh previews take the stack lock and nothing else
+        return readable, [locks]
+    history = [f"{root}/history/{project}/{stack}/*", f"{root}/backups/{project}/{stack}/*"]
+    return readable + history, [checkpoint, locks, *history]
+
+
 def state_backend_statements(
-    settings: PipelinesSettings, scope: AwsScope, *, write: bool
+    settings: PipelinesSettings, scope: AwsScope, stack: StackName, *, write: bool
 ) -> list[Statement]:
-    """Access to the Pulumi state bucket (and its KMS key): read for previews, write for deploys."""
+    """Access to this stack's state in the Pulumi state bucket (and the KMS key): read for
+    previews, write for deploys."""
     backend = settings.state_backend
     if backend is None:
         return []
     bucket = f"arn:{scope.partition}:s3:::{backend.bucket}"
-    # Previews take the stack lock; deploys also write checkpoints and history.
-    writable = f"{bucket}/*" if write else f"{bucket}/.pulumi/locks/*"
+    readable, writable = state_objects(bucket, stack.project, stack.stack, write=write)
     statements: list[Statement] = [
         {"Sid": "StateList", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket},
-        {
-            "Sid": "StateRead",
-            "Effect": "Allow",
-            "Action": "s3:GetObject",
-            "Resource": f"{bucket}/*",
-        },
+        {"Sid": "StateRead", "Effect": "Allow", "Action": "s3:GetObject", "Resource": readable},
         {
             "Sid": "StateWrite",
             "Effect": "Allow",
@@ -291,19 +302,21 @@ def _service_statements(actions: Mapping[str, tuple[str, ...]], sid: str) -> lis
     ]
 
 
-def preview_policy(settings: PipelinesSettings, scope: AwsScope) -> str:
-    """Read-only: what a refresh preview reads, in this account, plus the state backend."""
+def preview_policy(settings: PipelinesSettings, scope: AwsScope, stack: StackName) -> str:
+    """Read-only: what a refresh preview reads, in this account, plus this stack's state."""
     return document(
         _service_statements(PREVIEW_READ_ACTIONS, "Read")
-        + state_backend_statements(settings, scope, write=False)
+        + state_backend_statements(settings, scope, stack, write=False)
     )
 
 
 def deploy_policy(
     settings: PipelinesSettings,
     scope: AwsScope,
+    *,
     name_prefix: str,
     managed_policy_arns: Sequence[str],
+    stack: StackName,
 ) -> str:
     """What `pulumi up` needs for this program's resources, and IAM only under the stack's prefix."""
     roles = scope.arn("iam", f"role/{name_prefix}-*", regional=False)
@@ -334,7 +347,7 @@ def deploy_policy(
                 "Condition": {"ArnEquals": {"iam:PolicyARN": sorted(set(managed_policy_arns))}},
             }
         )
-    return document(statements + state_backend_statements(settings, scope, write=True))
+    return document(statements + state_backend_statements(settings, scope, stack, write=True))
 
 
 def policy_arns_in(value: object) -> tuple[str, ...]:
@@ -346,6 +359,14 @@ def policy_arns_in(value: object) -> tuple[str, ...]:
     if isinstance(value, list | tuple):
         return tuple(sorted({arn for item in value for arn in policy_arns_in(item)}))
     return ()
+
+
+@dataclass(frozen=True)
+class StackName:
+    """The Pulumi project and stack whose state a pipeline role may touch."""
+
+    project: str
+    stack: str
 
 
 @dataclass(frozen=True)
@@ -361,6 +382,8 @@ class PipelineIdentitiesArgs:
     managed_policy_arns: Sequence[str]
     """Managed policies the program attaches to its roles: the only ones the deploy role may attach."""
     tags: Mapping[str, str]
+    stack: StackName
+    """The stack these roles serve: their only state in the state bucket."""
 
 
 class PipelineIdentities(pulumi.ComponentResource):
@@ -403,7 +426,13 @@ class PipelineIdentities(pulumi.ComponentResource):
                 [deploy.branch] if deploy.branch else [],
             ),
             scope.apply(
-                lambda s: deploy_policy(settings, s, args.name_prefix, args.managed_policy_arns)
+                lambda s: deploy_policy(
+                    settings,
+                    s,
+                    name_prefix=args.name_prefix,
+                    managed_policy_arns=args.managed_policy_arns,
+                    stack=args.stack,
+                )
             ),
             "pulumi up from the deploy workflow",
             args,
@@ -413,10 +442,11 @@ class PipelineIdentities(pulumi.ComponentResource):
             "preview",
             github_subjects(
                 repository,
-                branches=settings.preview.branches,
+                settings.preview.environments,
+                settings.preview.branches,
                 pull_requests=settings.preview.pull_requests,
             ),
-            scope.apply(lambda s: preview_policy(settings, s)),
+            scope.apply(lambda s: preview_policy(settings, s, args.stack)),
             "read-only: pull-request previews and drift checks",
             args,
         )

@@ -30,6 +30,8 @@ class RoleMappingsArgs:
     mappings: tuple[RoleMappingSettings, ...] = ()
     group_role_arns: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     allow_guest_access: bool = False
+    protect: bool = True
+    """Deleting the attachment leaves the identity pool without roles: nobody gets credentials."""
 
 
 def _configured(mapping: RoleMappingSettings, args: RoleMappingsArgs) -> dict[str, Any]:
@@ -84,7 +86,7 @@ class RoleMappings(pulumi.ComponentResource):
             identity_pool_id=args.identity_pool_id,
             roles=roles,
             role_mappings=mappings,
-            opts=child(self),
+            opts=child(self, protect=args.protect),
         )
         self.mapped_clients = list(args.client_ids)
         self.register_outputs({"mappedClients": self.mapped_clients})

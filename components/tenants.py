@@ -39,6 +39,8 @@ class TenantsArgs:
     user_pool_id: pulumi.Input[str]
     identity_pool_id: pulumi.Input[str]
     tags: Mapping[str, str] = field(default_factory=dict)
+    protect: bool = True
+    """A tenant's role and group are identities its users hold; replacing them breaks sessions."""
 
 
 class Tenants(pulumi.ComponentResource):
@@ -62,12 +64,13 @@ class Tenants(pulumi.ComponentResource):
                 managed_policy_arns=tenant.managed_policy_arns,
                 tags={**args.tags, "tenant": tenant.id},
                 parent=self,
+                protect=args.protect,
             )
             aws.iam.RolePolicy(
                 f"{name}-{tenant.id}-guard",
                 role=role.id,
                 policy=tenant_guard_policy(tenant.id),
-                opts=child(self),
+                opts=child(self, protect=args.protect),
             )
             self.role_arns[tenant.id] = role.arn
             self.groups[tenant.id] = aws.cognito.UserGroup(
@@ -77,6 +80,6 @@ class Tenants(pulumi.ComponentResource):
                 description=tenant.display_name or f"Tenant {tenant.id}",
                 precedence=tenant.precedence,
                 role_arn=role.arn,
-                opts=child(self),
+                opts=child(self, protect=args.protect),
             )
         self.register_outputs({"tenantRoleArns": self.role_arns})

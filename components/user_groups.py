@@ -20,6 +20,8 @@ class UserGroupsArgs:
     identity_pool_id: pulumi.Input[str] | None
     """Needed for groups that ask for a role; None when the stack has no identity pool."""
     tags: Mapping[str, str] = field(default_factory=dict)
+    protect: bool = True
+    """Deleting a group drops its memberships; replacing its role changes the ARN tokens carry."""
 
 
 class UserGroups(pulumi.ComponentResource):
@@ -44,6 +46,7 @@ class UserGroups(pulumi.ComponentResource):
                     managed_policy_arns=group.role.managed_policy_arns,
                     tags=args.tags,
                     parent=self,
+                    protect=args.protect,
                 )
                 role_arn = role.arn
             if role_arn is not None:
@@ -55,6 +58,6 @@ class UserGroups(pulumi.ComponentResource):
                 description=group.description or None,
                 precedence=group.precedence,
                 role_arn=role_arn,
-                opts=child(self),
+                opts=child(self, protect=args.protect),
             )
         self.register_outputs({"groupRoleArns": self.role_arns})

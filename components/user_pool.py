@@ -12,6 +12,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import child, type_token
+from components.functions import PlatformTriggers
 from components.web_acl import protect_with_waf
 from settings.access import ResourceServerSettings
 from settings.user_pool import UserPoolSettings
@@ -36,6 +37,8 @@ class UserPoolArgs:
     resource_servers: tuple[ResourceServerSettings, ...] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
     protect: bool = True
+    platform_triggers: PlatformTriggers | None = None
+    """The platform's own functions (``components/functions.py``), when the stack deploys them."""
 
 
 def issuer_url(region: str, pool_id: str) -> str:
@@ -62,7 +65,7 @@ class UserPool(pulumi.ComponentResource):
         sms_role = self._sms_role(name, args) if settings.mfa.sms.enabled else None
         self.pool = aws.cognito.UserPool(
             f"{name}-pool",
-            **_pool_inputs(settings, sms_role, name),
+            **_pool_inputs(settings, sms_role, name, args.platform_triggers),
             tags=dict(args.tags),
             opts=child(self, protect=args.protect),
         )
@@ -84,9 +87,11 @@ class UserPool(pulumi.ComponentResource):
             )
         if settings.threat_protection_on:
             self._risk_configuration(name, settings)
+        # Named by identifier (the scopes' prefix in every access token), not list position;
+        # the alias carries servers deployed under the old positional name `-api-<n>`.
         self.resource_servers = {
             server.identifier: aws.cognito.ResourceServer(
-                f"{name}-api-{index}",
+                f"{name}-api-{server.identifier}",
                 user_pool_id=self.pool.id,
                 identifier=server.identifier,
                 name=server.name,
@@ -94,9 +99,9 @@ class UserPool(pulumi.ComponentResource):
                     {"scope_name": scope.name, "scope_description": scope.description}
                     for scope in server.scopes
                 ],
-                opts=child(self),
+                opts=child(self, protect=args.protect, renamed_from=[f"{name}-api-{position}"]),
             )
-            for index, server in enumerate(args.resource_servers)
+            for position, server in enumerate(args.resource_servers)
         }
         if settings.logging.enabled:
             self._log_delivery(name, args)
@@ -210,7 +215,10 @@ class UserPool(pulumi.ComponentResource):
 
 
 def _pool_inputs(
-    settings: UserPoolSettings, sms_role: aws.iam.Role | None, name: str
+    settings: UserPoolSettings,
+    sms_role: aws.iam.Role | None,
+    name: str,
+    platform_triggers: PlatformTriggers | None = None,
 ) -> dict[str, Any]:
     """The ``aws.cognito.UserPool`` inputs for the settings (snake_case, as the SDK takes them)."""
     password = settings.password_policy
@@ -272,7 +280,7 @@ def _pool_inputs(
             "configuration_set": settings.email.configuration_set,
         },
         "schemas": _schemas(settings),
-        "lambda_config": _lambda_config(settings),
+        "lambda_config": _lambda_config(settings, platform_triggers),
     }
     if settings.tier == "PLUS":
         inputs["user_pool_add_ons"] = {
@@ -333,14 +341,19 @@ def _schemas(settings: UserPoolSettings) -> list[dict[str, Any]]:
     return standard + custom
 
 
-def _lambda_config(settings: UserPoolSettings) -> dict[str, Any] | None:
+def _lambda_config(
+    settings: UserPoolSettings, platform: PlatformTriggers | None
+) -> dict[str, Any] | None:
+    """The stack's trigger ARNs and the platform functions' (settings keep them apart)."""
     triggers = settings.triggers
     arns = triggers.functions()
-    if not arns:
+    if not arns and platform is None:
         return None
     config: dict[str, Any] = {
         _TRIGGER_ARGS[name]: arn for name, arn in arns.items() if name in _TRIGGER_ARGS
     }
+    if platform is not None:
+        config.update(platform.lambda_config())
     if triggers.pre_token_generation:
         config["pre_token_generation_config"] = {
             "lambda_arn": triggers.pre_token_generation,

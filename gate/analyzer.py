@@ -166,9 +166,35 @@ class AnalyzerResource:
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+AWS_DOC_TAG: Final = "aws-doc"
+"""Tag prefix of an AWS documentation page a policy rests on: `aws-doc:<url>`."""
+PEER_CATALOGS: Final = frozenset(
+    {
+        "securityhub",
+        "prowler",
+        "cdk-nag",
+        "checkov",
+        "kics",
+        "cfn_nag",
+        "cloudsploit",
+        "guard",
+        "datadog",
+    }
+)
+"""Tag prefixes of other tools' checks (`prowler:<check id>`); the pack's references use the same."""
+
+
+def _tag_prefix(tag: str) -> str:
+    return tag.split(":", 1)[0]
+
+
 @dataclass(frozen=True)
 class PolicyMeta:
-    """A policy's metadata from `GetAnalyzerInfo`."""
+    """A policy's metadata from `GetAnalyzerInfo`.
+
+    References travel in fields the engine transmits: `url` (the primary AWS page) and tags
+    (`aws-doc:<url>`, `<peer catalog>:<check id>`, standards such as `pci-dss-4.0.1:8.4.2`).
+    """
 
     name: str
     display_name: str
@@ -181,6 +207,22 @@ class PolicyMeta:
     config_schema: Mapping[str, Any] | None
     policy_type: str = ""
     url: str = ""
+
+    @property
+    def aws_documentation(self) -> tuple[str, ...]:
+        """The AWS pages the policy rests on, its `url` first."""
+        pages = [tag.split(":", 1)[1] for tag in self.tags if _tag_prefix(tag) == AWS_DOC_TAG]
+        return tuple(dict.fromkeys([self.url, *pages] if self.url else pages))
+
+    @property
+    def peer_checks(self) -> tuple[str, ...]:
+        """Other tools' checks the policy covers, as `<catalog>:<id>`."""
+        return tuple(tag for tag in self.tags if _tag_prefix(tag) in PEER_CATALOGS)
+
+    @property
+    def control_tags(self) -> tuple[str, ...]:
+        """Every tag but the AWS pages: area, peer checks, standards."""
+        return tuple(tag for tag in self.tags if _tag_prefix(tag) != AWS_DOC_TAG)
 
 
 @dataclass(frozen=True)

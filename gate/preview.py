@@ -49,6 +49,7 @@ def run_gate(options: GateOptions) -> GateResult:
     # Imported only now: they load the Pulumi SDK and gRPC (~0.5 s), time the child already uses.
     from gate.analysis import PhaseAnalysis, analyze_plan, merge_phases
     from gate.analyzer import AnalyzerClient, AnalyzerError
+    from gate.api_check import with_api_model_findings
     from gate.locate import locate_resources
     from gate.policy_config import PolicyConfigError, load_policy_config, reconcile_policy_config
     from gate.result import GateResult
@@ -77,7 +78,9 @@ def run_gate(options: GateOptions) -> GateResult:
             for run in runs:
                 plan = run.plan(options.verbose)
                 plans.append(plan)
-                analyses.append(analyze_plan(client, plan, plan.mode))
+                analyses.append(
+                    with_api_model_findings(analyze_plan(client, plan, plan.mode), plan)
+                )
     except AnalyzerError as error:
         raise PolicyPackError(f"the policy pack in {pack_dir} failed: {error}") from None
     finally:

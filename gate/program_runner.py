@@ -71,6 +71,10 @@ def start_program(config: StackConfig, mode: str, organization: str = "organizat
     return ProgramRun(config, mode, spawn_program_host(request, config.project.root))
 
 
+CONFIG_FILE_VARIABLE = "IDENTITY_GATE_CONFIG_FILE"
+"""Environment variable naming the stack settings file the program's config comes from."""
+
+
 def _program_request(
     config: StackConfig, mode: str, organization: str = "organization"
 ) -> dict[str, Any]:
@@ -84,6 +88,7 @@ def _program_request(
         "secretKeys": list(config.secret_keys),
         "region": config.values.get("aws:region"),
         "program": str(config.project.root / "__main__.py"),
+        "configFile": str(config.stack_file),
     }
 
 
@@ -93,6 +98,10 @@ def spawn_program_host(request: Mapping[str, Any], cwd: Path) -> subprocess.Pope
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(GATE_PARENT), *filter(None, [env.get("PYTHONPATH")])])
     env.pop("PULUMI_CONFIG", None)
+    if request.get("configFile"):
+        # The program may name the file it was configured from in its errors; the Pulumi CLI
+        # never tells it, the gate does (the file given with --config-file, or the stack's own).
+        env[CONFIG_FILE_VARIABLE] = str(request["configFile"])
     process = subprocess.Popen(
         [sys.executable, "-m", "gate.program_host"],
         cwd=cwd,

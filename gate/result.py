@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gate.analysis import Finding, PhaseAnalysis, controls_of, policy_index
-from gate.analyzer import AnalyzerInfo, PolicyMeta
+from gate.analyzer import AWS_DOC_TAG, AnalyzerInfo, PolicyMeta
+from gate.api_check import GATE_CHECKS
 from gate.plan import Plan, PlannedResource
 from gate.stack import StackConfig
 
@@ -28,6 +29,18 @@ class SourceLocation:
 
 
 @dataclass(frozen=True)
+class NotJudged:
+    """A read the live audit could not make (`gate audit`): what it concerned, why, and the
+    policies whose verdict depends on it. Never a pass: a required one makes the run incomplete."""
+
+    api: str
+    resource: str
+    reason: str
+    required: bool = True
+    policies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class GateResult:
     """Everything one gate run found; reports only format it."""
 
@@ -38,6 +51,8 @@ class GateResult:
     policy_config_file: Path | None
     elapsed_seconds: float
     locations: dict[str, SourceLocation] = field(default_factory=dict)
+    not_judged: tuple[NotJudged, ...] = ()
+    allow_partial: bool = False
 
     @property
     def mode(self) -> str:
@@ -48,18 +63,41 @@ class GateResult:
         return [f for f in self.analysis.findings if f.mandatory]
 
     @property
+    def incomplete(self) -> bool:
+        """Something required could not be judged and the caller did not accept a partial run."""
+        return not self.allow_partial and any(entry.required for entry in self.not_judged)
+
+    @property
     def exit_code(self) -> int:
+        if self.incomplete:
+            return EXIT_CANNOT_EVALUATE
         return EXIT_MANDATORY_VIOLATION if self.mandatory_findings else EXIT_PASS
 
     @property
     def passed(self) -> bool:
         return self.exit_code == EXIT_PASS
 
+    @property
+    def gate_checks(self) -> tuple[PolicyMeta, ...]:
+        """The checks the gate runs itself besides the pack's policies (`aws-api-model`)."""
+        return GATE_CHECKS
+
     def policy(self, name: str) -> PolicyMeta | None:
-        return policy_index(self.info).get(name)
+        """A pack policy or a gate check, by name."""
+        return policy_index(self.info).get(name) or next(
+            (check for check in GATE_CHECKS if check.name == name), None
+        )
 
     def controls(self, finding: Finding) -> list[str]:
-        return controls_of(self.policy(finding.policy_name))
+        """The finding's framework, area, peer checks and standards (its AWS pages aside)."""
+        policy = self.policy(finding.policy_name)
+        pages = {f"{AWS_DOC_TAG}:{page}" for page in policy.aws_documentation} if policy else set()
+        return [control for control in controls_of(policy) if control not in pages]
+
+    def aws_documentation(self, finding: Finding) -> tuple[str, ...]:
+        """The AWS pages the finding's policy rests on, primary first (from the analyzer info)."""
+        policy = self.policy(finding.policy_name)
+        return policy.aws_documentation if policy else ()
 
     def resource(self, urn: str) -> PlannedResource | None:
         return self.plan.by_urn().get(urn)
@@ -97,15 +135,17 @@ class GateResult:
             "blockingOnlyAtUp": sum(1 for f in self.mandatory_findings if f.blocks_at == "up"),
             "deferred": len(self.analysis.deferred),
             "autofixes": len(self.analysis.autofixes),
+            "notJudged": len(self.not_judged),
         }
 
     def verdict(self) -> str:
         """One line a reviewer reads first."""
         counts = self.counts()
-        state = "PASSED" if self.passed else "FAILED"
+        state = "INCOMPLETE" if self.incomplete else "PASSED" if self.passed else "FAILED"
+        unread = f", {counts['notJudged']} reads not judged" if self.not_judged else ""
         return (
             f"{state}: {self.plan.project}/{self.plan.stack} ({self.mode}) - "
             f"{counts['resources']} resources, {counts['mandatory']} mandatory and "
             f"{counts['advisory']} advisory violations from {counts['policies']} policies "
-            f"of {self.info.name} {self.info.version}, in {self.elapsed_seconds:.2f} s"
+            f"of {self.info.name} {self.info.version}{unread}, in {self.elapsed_seconds:.2f} s"
         )

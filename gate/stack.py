@@ -4,35 +4,22 @@
 The CLI passes every config value as a string (objects and lists as JSON), keyed by
 `<namespace>:<key>`, and lists the keys that hold a `secure:` value anywhere inside them as secret.
 Offline there is no secrets provider, so each `secure:` value is replaced by a placeholder that is
-still delivered to the program as a secret.
+still delivered to the program as a secret. Files are read by `gate.source_map`, which resolves
+scalars as the CLI's YAML library (Go yaml.v3) does and knows the line and column of every key.
 """
 
 from __future__ import annotations
 
 import json
-import re
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from gate.errors import StackFileError, StackNotFoundError
-from gate.source_map import SourceMap
-
-
-class _Yaml12Loader(yaml.SafeLoader):
-    """YAML as the Pulumi CLI (Go, YAML 1.2) reads it: `on`, `yes`, `off`, `no` stay strings."""
-
-
-_Yaml12Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
+from gate.source_map import SourceMap, YamlDocument, YamlError, read_document
 
 SECRET_PLACEHOLDER = "offline-placeholder-secret"
 
@@ -84,8 +71,8 @@ def load_stack(project: Project, stack: str, config_file: Path | None = None) ->
         raise StackNotFoundError(
             f"unknown stack {stack!r}: {stack_file} does not exist (stacks here: {known})"
         )
-    document = read_yaml(stack_file)
-    config = document.get("config") or {}
+    document = _read_mapping(stack_file)
+    config = document.value.get("config") or {}
     if not isinstance(config, dict):
         raise StackFileError(f"{stack_file.name}: `config` must be a mapping of keys to values")
     values, secret_keys = wire_config({**project.defaults, **_namespaced(config, project.name)})
@@ -95,18 +82,27 @@ def load_stack(project: Project, stack: str, config_file: Path | None = None) ->
         stack_file=stack_file,
         values=values,
         secret_keys=secret_keys,
-        source=SourceMap.from_file(stack_file),
+        source=document.source,
     )
 
 
 def wire_config(config: Mapping[str, Any]) -> tuple[dict[str, str], tuple[str, ...]]:
     """Config as the language host hands it to the program: every value a string (objects as
-    JSON), each `secure:` value replaced by a placeholder, and the keys that held one."""
+    JSON), each `secure:` value replaced by a placeholder, and the keys that held one.
+
+    The CLI decodes every value, top-level ones included, into yaml.v3's types and writes numbers
+    back as Go's JSON encoder does (`size: 017` reaches the program as "15", `1e3` as "1000"):
+    https://github.com/pulumi/pulumi/blob/master/sdk/go/common/resource/config/value.go
+    (`UnmarshalYAML` -> `object.MarshalString`).
+    """
     values: dict[str, str] = {}
     secret_keys: list[str] = []
     for key, value in config.items():
         plain, is_secret = _strip_secure(value)
-        values[key] = _wire_string(plain)
+        try:
+            values[key] = _wire_string(plain)
+        except ValueError as error:
+            raise StackFileError(f"config key {key}: {error}") from None
         if is_secret:
             secret_keys.append(key)
     return values, tuple(sorted(secret_keys))
@@ -120,19 +116,25 @@ def available_stacks(project: Project) -> list[str]:
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
-    """A project or stack file as the CLI reads it (YAML 1.2); errors name the file and line."""
+    """A project or stack file as the CLI reads it (Go yaml.v3); errors name file:line:column."""
+    value: dict[str, Any] = _read_mapping(path).value
+    return value
+
+
+def _read_mapping(path: Path) -> YamlDocument:
+    """The file's document, which must be a mapping (an empty file is an empty one)."""
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f"{path.name}:{mark.line + 1}:{mark.column + 1}" if mark else path.name
-        raise StackFileError(f"{where}: not valid YAML: {error.problem or error}") from None
-    except (OSError, yaml.YAMLError) as error:
+        document = read_document(path)
+    except YamlError as error:
+        raise StackFileError(str(error)) from None
+    except OSError as error:
         raise StackFileError(f"{path.name}: cannot be read: {error}") from None
-    if document is None:
-        return {}
-    if not isinstance(document, dict):
-        raise StackFileError(f"{path.name}: the document must be a mapping, not {_kind(document)}")
+    if document.value is None:
+        return YamlDocument({}, document.source)
+    if not isinstance(document.value, dict):
+        raise StackFileError(
+            f"{path.name}: the document must be a mapping, not {_kind(document.value)}"
+        )
     return document
 
 
@@ -184,8 +186,34 @@ def _wire_string(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, int | float):
+        return _go_number(value)
+    return _go_json(value)
+
+
+def _go_json(value: Any) -> str:
+    """Compact JSON as Go's encoding/json writes it: object keys sorted, Go's number format."""
+    if isinstance(value, dict):
+        items = (f"{json.dumps(str(key))}:{_go_json(value[key])}" for key in sorted(value))
+        return "{" + ",".join(items) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_go_json(item) for item in value) + "]"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _go_number(value)
+    return json.dumps(value)
+
+
+def _go_number(value: float) -> str:
+    """Go's float64 JSON text: plain digits from 1e-6 up to 1e21 (`1e3` -> `1000`), else
+    exponent form without padding (`1e-07` -> `1e-7`); NaN and infinities cannot be encoded."""
+    if isinstance(value, int):
         return str(value)
-    return json.dumps(value, separators=(",", ":"), default=str)
+    if not math.isfinite(value):
+        raise ValueError(f"{value} cannot be handed to the program (JSON has no NaN or infinity)")
+    if value == 0 or 1e-6 <= abs(value) < 1e21:
+        text = format(Decimal(repr(value)), "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    mantissa, exponent = repr(value).split("e")
+    return f"{mantissa}e{exponent[0]}{exponent[1:].lstrip('0')}"
 
 
 def _kind(value: Any) -> str:

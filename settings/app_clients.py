@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Annotated, Literal
 
 from pydantic import Field
 
 from settings.base import ClientName, SettingsModel, aws_range, problem
 from settings.errors import ConfigProblem
+from settings.identity_providers import ProviderBase
 
 ClientKind = Literal["web", "spa", "mobile", "machine"]
 STANDARD_SCOPES = frozenset(
@@ -17,6 +18,7 @@ STANDARD_SCOPES = frozenset(
 )
 _URL = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*)://(?P<host>[^/?#:]*)[^#*\s]*")
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1"})
+NEVER_WRITABLE = ("email_verified", "phone_number_verified")  # users could verify any contact
 
 
 class TokenValidity(SettingsModel):
@@ -43,6 +45,8 @@ class AppClientSettings(SettingsModel):
     identity_providers: tuple[str, ...] = ("COGNITO",)
     scopes: tuple[str, ...] = ("openid", "email", "profile")
     read_attributes: tuple[str, ...] = ("email", "email_verified", "name")
+    # Unset: what every kind writes ("name"), plus every attribute its identity providers map
+    # (see with_mapped_write_attributes); set: exactly this list, which must cover the mappings.
     write_attributes: tuple[str, ...] = ("name",)
     tokens: TokenValidity = TokenValidity()
     auth_session_minutes: Annotated[int, aws_range(3, 15, "minutes")] = 3
@@ -94,7 +98,7 @@ class AppClientSettings(SettingsModel):
             yield problem(
                 "defaultRedirectUri", self.default_redirect_uri, "must be one of callbackUrls"
             )
-        for forbidden in ("email_verified", "phone_number_verified"):
+        for forbidden in NEVER_WRITABLE:
             if forbidden in self.write_attributes:
                 yield problem(
                     "writeAttributes",
@@ -131,3 +135,78 @@ def url_problem(url: str, kind: ClientKind) -> str | None:
     if kind == "mobile" and scheme not in {"https", "http", "javascript", "file", "data"}:
         return None
     return "must use https:// (mobile clients may also use a custom app scheme such as myapp://)"
+
+
+# "If your app client allows users to sign in through an IdP, this array must include all
+# attributes that you have mapped to IdP attributes. [...] If your app client does not have write
+# access to a mapped attribute, Amazon Cognito throws an error when it tries to update the
+# attribute." (UserPoolClientType, WriteAttributes)
+# https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html
+WRITE_ATTRIBUTES_PAGE = (
+    "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/"
+    "API_UserPoolClientType.html"
+)
+
+
+def mapped_attributes(
+    client: AppClientSettings, providers: Mapping[str, ProviderBase]
+) -> dict[str, tuple[str, ...]]:
+    """Pool attribute -> the client's identity providers that map an IdP attribute to it."""
+    mapped: dict[str, list[str]] = {}
+    for name in client.identity_providers:
+        provider = providers.get(name)
+        if provider is not None:
+            for attribute in provider.attribute_mapping:
+                mapped.setdefault(attribute, []).append(name)
+    return {attribute: tuple(names) for attribute, names in sorted(mapped.items())}
+
+
+def with_mapped_write_attributes(
+    client: AppClientSettings, providers: Mapping[str, ProviderBase]
+) -> AppClientSettings:
+    """The client as deployed: when ``writeAttributes`` is unset, the kind's default plus every
+    attribute the client's identity providers map, so federated sign-in can update them."""
+    if "write_attributes" in client.model_fields_set:
+        return client
+    needed = set(client.write_attributes) | set(mapped_attributes(client, providers))
+    if needed == set(client.write_attributes):
+        return client
+    return client.model_copy(update={"write_attributes": tuple(sorted(needed))})
+
+
+def write_attribute_problems(
+    client: AppClientSettings, providers: Mapping[str, ProviderBase]
+) -> Iterator[ConfigProblem]:
+    """An explicit ``writeAttributes`` list must include every attribute its providers map; an
+    unset one would include them, so a provider must not map a verified flag."""
+    if "write_attributes" not in client.model_fields_set:
+        yield from _mapped_verified_flags(client, providers)
+        return
+    for attribute, names in mapped_attributes(client, providers).items():
+        if attribute in client.write_attributes:
+            continue
+        for name in names:
+            yield problem(
+                "writeAttributes",
+                list(client.write_attributes),
+                f"of app client {client.name} must include {attribute}, which identity provider "
+                f"{name} maps; otherwise Cognito fails to update {attribute} when a user signs in "
+                f"through {name} ({WRITE_ATTRIBUTES_PAGE}); add it or remove writeAttributes to "
+                "get the mapped attributes by default",
+            )
+
+
+def _mapped_verified_flags(
+    client: AppClientSettings, providers: Mapping[str, ProviderBase]
+) -> Iterator[ConfigProblem]:
+    mapped = mapped_attributes(client, providers)
+    for attribute in NEVER_WRITABLE:
+        for name in mapped.get(attribute, ()):
+            yield problem(
+                "identityProviders",
+                name,
+                f"maps {attribute}, so app client {client.name} would have to write it (mapped "
+                f"attributes must be writable, {WRITE_ATTRIBUTES_PAGE}) and its users could mark "
+                f"contacts they do not own as verified; remove {attribute} from {name}'s "
+                "attributeMapping",
+            )

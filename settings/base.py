@@ -153,3 +153,26 @@ WafWebAclArn = Annotated[
 SecretKeyName = Annotated[
     str, aws_pattern(r"[A-Za-z][A-Za-z0-9_-]*", "config key name (top-level `secure:` value)", 64)
 ]
+# Amazon SES sender for a user pool (EmailConfigurationType): SourceArn is "the ARN of a verified
+# email address or an address from a verified domain in Amazon SES"; ConfigurationSet is 1-64
+# characters of [a-zA-Z0-9_-]; From is "testuser@example.com or Test User <testuser@example.com>".
+# https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html
+SesIdentityArn = Annotated[
+    str,
+    aws_pattern(
+        r"arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity/[^\s/]+",
+        "SES identity ARN (arn:aws:ses:<region>:<account>:identity/<address or domain>)",
+        2048,
+    ),
+]
+SesConfigurationSet = Annotated[
+    str, aws_pattern(r"[a-zA-Z0-9_-]+", "SES configuration set name", 64)
+]
+EmailSender = Annotated[
+    str,
+    aws_pattern(
+        r"([^<>@\s][^<>@]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)",
+        "email sender (user@example.com or Name <user@example.com>)",
+        320,
+    ),
+]

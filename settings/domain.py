@@ -50,3 +50,17 @@ class DomainSettings(SettingsModel):
                 yield problem(
                     "prefix", self.prefix, "must not contain aws, amazon or cognito (AWS rule)"
                 )
+
+
+def tier_problems(domain: DomainSettings, tier: str) -> Iterator[ConfigProblem]:
+    """Managed login (version 2, with the branding editor) needs the Essentials or Plus plan;
+    on Lite "the classic hosted UI is your only option".
+    https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-managed-login.html
+    https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html
+    """
+    if tier == "LITE" and domain.managed_login_version == 2:
+        yield problem(
+            ("domain", "managedLoginVersion"),
+            2,
+            "is managed login, which needs userPool.tier ESSENTIALS or PLUS; use 1 (classic hosted UI) on LITE",
+        )

@@ -1,14 +1,15 @@
 """Turning bad stack configuration into messages people can act on.
 
-Every problem names the stack file, the full config key path, the offending value and what is
-allowed, one problem per line, so a real ``pulumi up`` prints them without a traceback.
+Every problem names the stack file (``file:line:column`` when the key's position is known), the
+full config key path, the offending value and what is allowed, one problem per line, so a real
+``pulumi up`` prints them without a traceback.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,15 +24,36 @@ _UNION_TAGS = frozenset(
 )
 
 KeyPath = tuple[str | int, ...]
+Position = tuple[int, int]  # 1-based line and column
 _PLAIN_KEY = re.compile(r"[\w:.-]+")
+
+
+def _nowhere(_path: KeyPath) -> Position | None:
+    return None
+
+
+@dataclass(frozen=True)
+class ConfigSource:
+    """The stack file the messages name, and where each config key path sits in it.
+
+    ``locate`` takes a problem's key path (relative to the project namespace, or starting with a
+    full ``namespace:key``) and answers the line and column of the longest part of it found in the
+    file. ``note`` is said once, after the problems, when the file is an assumption.
+    """
+
+    name: str
+    locate: Callable[[KeyPath], Position | None] = _nowhere
+    secure_paths: tuple[KeyPath, ...] = ()  # config key paths that hold a `secure:` value
+    note: str = ""
 
 
 class StackConfigError(pulumi.RunError):
     """The stack's configuration is invalid; the message lists every problem, one per line."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[str], note: str = "") -> None:
         self.problems = tuple(problems)
-        super().__init__("\n".join(self.problems))
+        self.note = note
+        super().__init__("\n".join([*self.problems, *([f"note: {note}"] if note else [])]))
 
 
 @dataclass(frozen=True)
@@ -57,9 +79,11 @@ def describe_value(value: Any) -> str:
 
 
 def format_path(path: KeyPath, *, namespace: str = PROJECT) -> str:
-    """``("userPool", "mfa", 0)`` -> ``enterprise-identity:userPool.mfa[0]``."""
-    if path and path[0] == "aws:region":
-        return "aws:region"
+    """``("userPool", "mfa", 0)`` -> ``enterprise-identity:userPool.mfa[0]``; a path that starts
+    with a full key (``aws:region``, ``enterprise-identiy:userPool``) keeps its own namespace."""
+    if path and ":" in str(path[0]):
+        namespace, first = str(path[0]).split(":", 1)
+        path = (first, *path[1:])
     text = ""
     for part in path:
         if isinstance(part, int):
@@ -70,8 +94,12 @@ def format_path(path: KeyPath, *, namespace: str = PROJECT) -> str:
     return f"{namespace}:{text}" if text else namespace
 
 
-def format_problem(stack_file: str, problem: ConfigProblem) -> str:
-    prefix = f"{stack_file}: {format_path(problem.path)}:"
+def format_problem(source: ConfigSource | str, problem: ConfigProblem) -> str:
+    """``file:line:column: key.path: value message`` (``file: ...`` when the key is not found)."""
+    source = ConfigSource(source) if isinstance(source, str) else source
+    position = source.locate(problem.path)
+    where = f"{source.name}:{position[0]}:{position[1]}" if position else source.name
+    prefix = f"{where}: {format_path(problem.path)}:"
     if problem.has_value:
         return f"{prefix} {describe_value(problem.value)} {problem.message}"
     return f"{prefix} {problem.message}"
@@ -129,7 +157,9 @@ def problems_from_validation_error(exc: ValidationError, base: KeyPath) -> list[
     return [problem_from_pydantic(error, base) for error in exc.errors(include_url=False)]
 
 
-def raise_if_problems(stack_file: str, problems: Iterable[ConfigProblem]) -> None:
-    lines = [format_problem(stack_file, problem) for problem in problems]
+def raise_if_problems(source: ConfigSource | str, problems: Iterable[ConfigProblem]) -> None:
+    """Raises ``StackConfigError`` with one line per problem (and the source's note, if any)."""
+    source = ConfigSource(source) if isinstance(source, str) else source
+    lines = [format_problem(source, problem) for problem in problems]
     if lines:
-        raise StackConfigError(lines)
+        raise StackConfigError(lines, source.note)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Literal
 
 from pydantic import Field
 
+from settings.app_clients import AppClientSettings
 from settings.base import IamPolicyArn, IamRoleArn, IdentityPoolName, SettingsModel, problem
 from settings.errors import ConfigProblem
 
@@ -80,3 +81,34 @@ class IdentityPoolSettings(SettingsModel):
                     "has a second role mapping; one per client",
                 )
             seen.add(mapping.client)
+
+
+# Principal tags are set from claims of the token the user presents to the identity pool (the
+# user pool ID token), and that token carries only the attributes its app client may read (an
+# unset ReadAttributes reads all; a list reads only what it names).
+# https://docs.aws.amazon.com/cognito/latest/developerguide/attributes-for-access-control.html
+# https://docs.aws.amazon.com/cognito/latest/developerguide/using-afac-with-cognito-identity-pools.html
+# https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html
+def with_read_attributes(client: AppClientSettings, claims: Iterable[str]) -> AppClientSettings:
+    """The client with ``claims`` added to its read attributes (unchanged if it has them)."""
+    needed = set(client.read_attributes) | set(claims)
+    if needed == set(client.read_attributes):
+        return client
+    return client.model_copy(update={"read_attributes": tuple(sorted(needed))})
+
+
+def principal_claim_problems(
+    client: AppClientSettings, claims: Iterable[str]
+) -> Iterator[ConfigProblem]:
+    """An explicit ``readAttributes`` list of an identity-pool client must name every attribute a
+    principal tag is mapped from."""
+    if "read_attributes" not in client.model_fields_set:
+        return
+    for claim in sorted(set(claims) - set(client.read_attributes)):
+        yield problem(
+            "readAttributes",
+            claim,
+            f"is missing from app client {client.name}'s readAttributes, but the identity pool maps "
+            f"a principal tag from it: its ID tokens would lack the claim, the session the tag and "
+            f"every policy that checks the tag would deny; add it or remove readAttributes",
+        )

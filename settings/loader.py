@@ -2,12 +2,16 @@
 
 ``load_stack_settings`` is pure (the gate and tests call it with a plain mapping); the
 ``*_from_pulumi`` functions are the thin layer that reads the running Pulumi program's config.
+Messages name the stack file with the line and column of the key (``config_source``).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Mapping
+import os
+from collections.abc import Collection, Mapping
+from pathlib import Path
 
 import pulumi
 from pulumi.runtime import config as runtime_config
@@ -17,10 +21,18 @@ from settings.base import problem
 from settings.errors import (
     PROJECT,
     ConfigProblem,
+    ConfigSource,
+    KeyPath,
+    Position,
     problems_from_validation_error,
     raise_if_problems,
 )
 from settings.stack import StackSettings
+
+# Set by the offline gate (`identity-gate`, gate/program_runner.py) and by anyone who runs the
+# program on a file they chose: the config file the values come from. The Pulumi CLI does not tell
+# a program which file it read (`pulumi up --config-file F` with this variable set to F names F).
+CONFIG_FILE_VARIABLE = "IDENTITY_GATE_CONFIG_FILE"
 
 _SECTIONS = frozenset(
     field.alias or name
@@ -70,18 +82,34 @@ def secret_references(settings: StackSettings) -> dict[str, tuple[str | int, ...
     return references
 
 
-def _secret_problems(settings: StackSettings, others: Mapping[str, str]) -> list[ConfigProblem]:
+def _secret_problems(
+    settings: StackSettings, others: Mapping[str, str], secret_keys: Collection[str] | None
+) -> list[ConfigProblem]:
+    """Each referenced secret must be set, and set as a `secure:` value (never plain text)."""
     references = secret_references(settings)
+    command = "`pulumi config set --secret {key} <value> --stack " + settings.stack + "`"
     found = [
         problem(
             path,
             key,
             f"names config key {PROJECT}:{key}, which is not set; set it with "
-            f"`pulumi config set --secret {key} <value> --stack {settings.stack}`",
+            + command.format(key=key),
         )
         for key, path in references.items()
         if key not in others
     ]
+    if secret_keys is not None:
+        found += [
+            problem(
+                path,
+                key,
+                f"names config key {PROJECT}:{key}, which is plain text in the stack file; a "
+                "secret must be a `secure:` value - remove it and set it with "
+                + command.format(key=key),
+            )
+            for key, path in references.items()
+            if key in others and f"{PROJECT}:{key}" not in secret_keys
+        ]
     sections = ", ".join(sorted(_SECTIONS))
     found += [
         ConfigProblem(
@@ -98,24 +126,139 @@ def _secret_problems(settings: StackSettings, others: Mapping[str, str]) -> list
     return found
 
 
-def load_stack_settings(stack: str, raw: Mapping[str, str]) -> StackSettings:
+def _namespace_problems(raw: Mapping[str, str]) -> list[ConfigProblem]:
+    """Keys under a misspelt project namespace are never read; say which key was meant."""
+    found = []
+    for key in sorted(raw):
+        namespace, _, name = key.partition(":")
+        if name and namespace != PROJECT and _near(namespace, PROJECT):
+            found.append(
+                ConfigProblem(
+                    (key,),
+                    f"is not read: {namespace} is not this project's namespace; did you mean "
+                    f"`{PROJECT}:{name}`?",
+                    has_value=False,
+                )
+            )
+    return found
+
+
+def _near(word: str, target: str) -> bool:
+    return difflib.SequenceMatcher(None, word.lower(), target).ratio() >= 0.8
+
+
+def _nested_secret_problems(
+    sections: Collection[str], secret_keys: Collection[str] | None, source: ConfigSource
+) -> list[ConfigProblem]:
+    """A `secure:` value inside a settings section would reach the program as plain text."""
+    if not secret_keys:
+        return []
+    found = []
+    for name in sorted(sections):
+        if f"{PROJECT}:{name}" not in secret_keys:
+            continue
+        paths = [path for path in source.secure_paths if path[:1] == (name,)] or [(name,)]
+        found += [
+            ConfigProblem(
+                path,
+                "holds a `secure:` value, but this setting is not a secret, so the program would "
+                "use the value as plain text; put the secret in its own top-level `secure:` key "
+                "and name that key in a *Key setting (for example clientSecretKey)",
+                has_value=False,
+            )
+            for path in paths
+        ]
+    return found
+
+
+def load_stack_settings(
+    stack: str,
+    raw: Mapping[str, str],
+    secret_keys: Collection[str] | None = None,
+    source: ConfigSource | None = None,
+) -> StackSettings:
     """Validate a stack's config (``enterprise-identity:<key>`` and ``aws:region``) into settings.
 
-    Raises ``StackConfigError`` listing every problem, before any resource is registered.
+    ``secret_keys`` are the config keys Pulumi marks secret (None: unknown, so plain-text secrets
+    cannot be told apart and are not reported); ``source`` names the file and the positions of its
+    keys (default: ``Pulumi.<stack>.yaml``, no positions). Raises ``StackConfigError`` listing
+    every problem, before any resource is registered.
     """
-    stack_file = stack_file_name(stack)
+    source = source or ConfigSource(stack_file_name(stack))
     sections, others = _split(raw)
+    early = _namespace_problems(raw) + _nested_secret_problems(sections, secret_keys, source)
     document: dict[str, object] = {**sections, ":stack": stack}
     if "aws:region" in raw:
         document["aws:region"] = raw["aws:region"]
     try:
         settings = StackSettings.model_validate_json(json.dumps(document))
     except ValidationError as exc:
-        raise_if_problems(stack_file, problems_from_validation_error(exc, ()))
+        raise_if_problems(source, early + problems_from_validation_error(exc, ()))
         raise  # pragma: no cover - a ValidationError always carries at least one error
-    problems = list(settings.problems()) + _secret_problems(settings, others)
-    raise_if_problems(stack_file, problems)
+    problems = early + list(settings.problems()) + _secret_problems(settings, others, secret_keys)
+    raise_if_problems(source, problems)
     return settings
+
+
+def config_source(stack: str, config_file: Path | None = None) -> ConfigSource:
+    """The file to name in messages, with the position of every key when it can be read.
+
+    ``config_file`` is the file the values came from; without it, ``Pulumi.<stack>.yaml`` in the
+    working directory (the project folder under ``pulumi up``) is assumed, and the messages say so.
+    """
+    from gate.source_map import SourceMap  # the YAML reader the gate uses, as the CLI reads files
+
+    path = config_file or Path(stack_file_name(stack))
+    note = (
+        ""
+        if config_file
+        else f"the Pulumi CLI does not tell a program which config file it read; {path.name} is "
+        "assumed (with --config-file, the positions shown may point elsewhere)"
+    )
+    shown = _shown(path)
+    source = SourceMap.from_file(path)
+    if not source.lines:
+        return ConfigSource(shown, note=note)
+    secure = tuple(_config_path(file_path[1:]) for file_path in source.secure if len(file_path) > 2)
+    return ConfigSource(
+        shown, lambda key_path: _locate(source.lines, source.columns, key_path), secure, note
+    )
+
+
+def _shown(path: Path) -> str:
+    """The path as a user would type it from the project folder."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _config_path(file_path: KeyPath) -> KeyPath:
+    """``("enterprise-identity:userPool", "mfa")`` -> ``("userPool", "mfa")``; other keys stay."""
+    first = str(file_path[0])
+    return (first.removeprefix(f"{PROJECT}:"), *file_path[1:])
+
+
+def _locate(
+    lines: Mapping[KeyPath, int], columns: Mapping[KeyPath, int], key_path: KeyPath
+) -> Position | None:
+    """The position of the longest part of ``key_path`` found under ``config:`` (a project key
+    may be written with or without its namespace)."""
+    if not key_path:
+        return None
+    first = str(key_path[0])
+    spellings = [first] if ":" in first else [f"{PROJECT}:{first}", first]
+    found = [
+        (length, path[:length])
+        for spelling in spellings
+        for path in [("config", spelling, *key_path[1:])]
+        for length in range(len(path), 0, -1)
+        if path[:length] in lines
+    ]
+    if not found:
+        return None
+    _, best = max(found, key=lambda item: item[0])
+    return lines[best], columns.get(best, 1)
 
 
 def raw_config_from_pulumi() -> dict[str, str]:
@@ -125,9 +268,20 @@ def raw_config_from_pulumi() -> dict[str, str]:
     return {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
 
 
+def secret_keys_from_pulumi(raw: Mapping[str, str]) -> set[str]:
+    """The config keys Pulumi marks secret (PULUMI_CONFIG_SECRET_KEYS, or set by the mock runtime)."""
+    return set(runtime_config.get_config_secret_keys_env()) | {
+        key for key in raw if runtime_config.is_config_secret(key)
+    }
+
+
 def load_settings_from_pulumi() -> StackSettings:
     """The thin layer used by ``__main__.py``: read the stack's config and validate it."""
-    return load_stack_settings(pulumi.get_stack(), raw_config_from_pulumi())
+    stack = pulumi.get_stack()
+    raw = raw_config_from_pulumi()
+    config_file = os.environ.get(CONFIG_FILE_VARIABLE)
+    source = config_source(stack, Path(config_file) if config_file else None)
+    return load_stack_settings(stack, raw, secret_keys_from_pulumi(raw), source)
 
 
 def read_secrets(settings: StackSettings) -> dict[str, pulumi.Output[str]]:

@@ -9,16 +9,31 @@ from typing import Annotated
 from pydantic import Field
 
 from settings.access import GroupSettings, ResourceServerSettings
-from settings.app_clients import STANDARD_SCOPES, AppClientSettings
-from settings.base import SettingsModel, duplicates, problem
-from settings.deployment import DeploymentSettings
-from settings.domain import DomainSettings
+from settings.app_clients import (
+    STANDARD_SCOPES,
+    AppClientSettings,
+    with_mapped_write_attributes,
+    write_attribute_problems,
+)
+from settings.base import SettingsModel, duplicates, prefixed, problem
+from settings.deployment import CognitoRegion, DeploymentSettings, production_email_problems
+from settings.domain import DomainSettings, tier_problems
 from settings.errors import ConfigProblem
-from settings.identity_pool import IdentityPoolSettings
+from settings.identity_pool import (
+    IdentityPoolSettings,
+    principal_claim_problems,
+    with_read_attributes,
+)
 from settings.identity_providers import IdentityProviderSettings
-from settings.monitoring import MonitoringSettings
+from settings.monitoring import MAX_RATE_SERIES, MonitoringSettings
 from settings.pipelines import PipelinesSettings
-from settings.tenants import TENANT_CLAIM, TENANT_TAG, TenantSettings
+from settings.tenants import (
+    TENANT_CLAIM,
+    TENANT_TAG,
+    FunctionsSettings,
+    TenantSettings,
+    platform_function_problems,
+)
 from settings.user_pool import UserPoolSettings
 
 # AWS quotas per user pool (Cognito "Quotas in Amazon Cognito", adjustable ones at their defaults).
@@ -26,7 +41,8 @@ MAX_APP_CLIENTS = 1000
 MAX_IDENTITY_PROVIDERS = 300
 MAX_GROUPS = 10000
 MAX_RESOURCE_SERVERS = 25
-MAX_MONITORED_CLIENTS = 10
+# A weighted success rate reads two metrics per client; an alarm reads at most 10 metrics.
+MAX_MONITORED_CLIENTS = MAX_RATE_SERIES
 MAX_ROLE_MAPPINGS = 10  # SetIdentityPoolRoles: RoleMappings has at most 10 entries
 
 
@@ -34,7 +50,7 @@ class StackSettings(SettingsModel):
     """Everything a stack differs in. Each field is one ``enterprise-identity:<section>`` key."""
 
     stack: str = Field(alias=":stack")
-    region: str = Field(alias="aws:region", pattern=r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+    region: CognitoRegion = Field(alias="aws:region")
     deployment: DeploymentSettings
     user_pool: UserPoolSettings
     domain: DomainSettings | None = None
@@ -45,6 +61,7 @@ class StackSettings(SettingsModel):
     identity_pool: IdentityPoolSettings | None = None
     monitoring: MonitoringSettings = MonitoringSettings()
     tenants: Annotated[tuple[TenantSettings, ...], Field(max_length=MAX_GROUPS)] = ()
+    functions: FunctionsSettings = FunctionsSettings()
     pipelines: PipelinesSettings | None = None
 
     # Derived views: tenants' SSO providers and clients join the pool-wide lists.
@@ -76,18 +93,44 @@ class StackSettings(SettingsModel):
 
     @cached_property
     def all_app_clients(self) -> tuple[AppClientSettings, ...]:
-        return self.app_clients + tuple(self.tenant_clients.values())
+        """Every client as deployed: unset write attributes cover what its providers map, and
+        identity-pool clients read every attribute a principal tag is mapped from (tenants'
+        clients always; others unless they list readAttributes, which must then name them)."""
+        providers = {p.provider_name: p for p in self.all_identity_providers}
+        readers = set(self.identity_pool_clients)
+        generated = {client.name for client in self.tenant_clients.values()}
+        deployed = []
+        for client in self.app_clients + tuple(self.tenant_clients.values()):
+            client = with_mapped_write_attributes(client, providers)
+            implicit = client.name in generated or "read_attributes" not in client.model_fields_set
+            if client.name in readers and implicit:
+                client = with_read_attributes(client, self.principal_tag_claims)
+            deployed.append(client)
+        return tuple(deployed)
+
+    @cached_property
+    def principal_tag_claims(self) -> frozenset[str]:
+        """Pool attributes the identity pool maps principal tags from (tenants: the tenant id)."""
+        pool = self.identity_pool
+        if pool is None or not pool.enabled:
+            return frozenset()
+        claims = set(pool.principal_tags.tags.values()) | (
+            {TENANT_CLAIM} if self.tenants else set()
+        )
+        return frozenset(claims & self.user_pool.schema_.attribute_names)
 
     @cached_property
     def identity_pool_clients(self) -> tuple[str, ...]:
-        """App clients whose users can get AWS credentials: never machine clients, and never
-        tenants' own clients (one role mapping per client, at most 10 per identity pool)."""
+        """App clients whose users can get AWS credentials: every interactive client, tenants'
+        own included (their users reach the tenant role through the identity pool), never machine
+        clients. One role mapping per client, at most 10 per identity pool: list them otherwise."""
         pool = self.identity_pool
         if pool is None or not pool.enabled:
             return ()
         if pool.clients is not None:
             return pool.clients
-        return tuple(c.name for c in self.app_clients if c.kind != "machine")
+        interactive = tuple(c.name for c in self.app_clients if c.kind != "machine")
+        return interactive + tuple(c.name for c in self.tenant_clients.values())
 
     @cached_property
     def monitored_clients(self) -> tuple[str, ...]:
@@ -111,12 +154,26 @@ class StackSettings(SettingsModel):
     def identity_pool_enabled(self) -> bool:
         return self.identity_pool is not None and self.identity_pool.enabled
 
+    @property
+    def functions_enabled(self) -> bool:
+        """Whether the platform's own triggers (``functions/``) are deployed."""
+        return self.functions.on(self.tenants)
+
     def cross_checks(self) -> Iterator[ConfigProblem]:
         yield from self._uniqueness()
+        yield from production_email_problems(self.deployment, self.user_pool.email.sending_account)
+        if self.domain is not None:
+            yield from tier_problems(self.domain, self.user_pool.tier)
+        providers = {p.provider_name: p for p in self.all_identity_providers}
+        for index, configured in enumerate(self.app_clients):
+            yield from prefixed(
+                ("appClients", index), write_attribute_problems(configured, providers)
+            )
         yield from self._quotas()
         yield from self._client_references()
         yield from self._identity_pool_references()
         yield from self._tenant_requirements()
+        yield from platform_function_problems(self)
         for index, tenant in enumerate(self.tenants):
             client = self.tenant_clients.get(tenant.id)
             if client is not None:
@@ -258,7 +315,7 @@ class StackSettings(SettingsModel):
         pool = self.identity_pool
         if pool is None or not pool.enabled:
             return
-        clients = {c.name: c for c in self.app_clients}
+        clients = {c.name: c for c in self.all_app_clients}
         for index, name in enumerate(pool.clients or ()):
             if name not in clients:
                 yield problem(
@@ -271,6 +328,12 @@ class StackSettings(SettingsModel):
                     "is a machine client; machine clients cannot get identity-pool credentials",
                 )
         federated = set(self.identity_pool_clients)
+        for index, client in enumerate(self.app_clients):
+            if client.name in federated:
+                yield from prefixed(
+                    ("appClients", index),
+                    principal_claim_problems(client, self.principal_tag_claims),
+                )
         if len(federated) > MAX_ROLE_MAPPINGS:
             yield problem(
                 ("identityPool", "clients"),

@@ -10,8 +10,11 @@ from pydantic import Field
 
 from settings.base import (
     AnyArn,
+    EmailSender,
     LambdaArn,
     PoolName,
+    SesConfigurationSet,
+    SesIdentityArn,
     SettingsModel,
     WafWebAclArn,
     aws_range,
@@ -195,11 +198,18 @@ class DeviceTracking(SettingsModel):
 
 
 class EmailSending(SettingsModel):
+    """Who sends the pool's email: Cognito's built-in sender, or your verified SES identity.
+
+    DEVELOPER "must provide the ARN of an Amazon SES verified email address for the SourceArn";
+    a production stack must use it (settings.deployment.production_email_problems).
+    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html
+    """
+
     sending_account: Literal["COGNITO_DEFAULT", "DEVELOPER"] = "COGNITO_DEFAULT"
-    source_arn: AnyArn | None = None
-    from_address: str | None = None
-    reply_to_address: str | None = None
-    configuration_set: str | None = None
+    source_arn: SesIdentityArn | None = None
+    from_address: EmailSender | None = None
+    reply_to_address: EmailSender | None = None
+    configuration_set: SesConfigurationSet | None = None
 
     def cross_checks(self) -> Iterator[ConfigProblem]:
         if self.sending_account == "DEVELOPER" and self.source_arn is None:
@@ -207,6 +217,12 @@ class EmailSending(SettingsModel):
                 "sourceArn",
                 None,
                 "is required when sendingAccount is DEVELOPER (an SES identity ARN)",
+            )
+        if self.sending_account != "DEVELOPER" and self.configuration_set is not None:
+            yield problem(
+                "configurationSet",
+                self.configuration_set,
+                "is an SES configuration set and needs sendingAccount DEVELOPER",
             )
 
 
@@ -415,6 +431,9 @@ class UserPoolSettings(SettingsModel):
             )
 
     def _tier_rules(self) -> Iterator[ConfigProblem]:
+        # What each feature plan includes (threat protection and auth-event export: Plus; password
+        # history, email MFA, access-token customisation, managed login: Essentials and Plus):
+        # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html
         if self.threat_protection.mode != "OFF" and self.tier != "PLUS":
             yield problem(
                 ("threatProtection", "mode"),
@@ -440,6 +459,16 @@ class UserPoolSettings(SettingsModel):
                 )
             if self.mfa.email.enabled:
                 yield problem(("mfa", "email", "enabled"), True, "needs tier ESSENTIALS or PLUS")
+            # Access-token customisation (pre token generation event V2_0/V3_0) is an Essentials
+            # and Plus feature; Lite runs V1_0 (ID token only).
+            # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html
+            triggers = self.triggers
+            if triggers.pre_token_generation and triggers.pre_token_generation_version != "V1_0":
+                yield problem(
+                    ("triggers", "preTokenGenerationVersion"),
+                    triggers.pre_token_generation_version,
+                    "needs tier ESSENTIALS or PLUS (access-token customisation); use V1_0 on LITE",
+                )
 
     @property
     def threat_protection_on(self) -> bool:

@@ -58,6 +58,17 @@ def build_document(result: GateResult, graph: str | None = None) -> dict[str, An
             **result.counts(),
         },
     }
+    if result.not_judged:
+        document["notJudged"] = [
+            {
+                "api": entry.api,
+                "resource": entry.resource,
+                "reason": entry.reason,
+                "required": entry.required,
+                "policies": list(entry.policies),
+            }
+            for entry in result.not_judged
+        ]
     if graph:
         document["graph"] = {"format": graph, "text": render_graph(result.plan, graph)}
     return document

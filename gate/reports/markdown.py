@@ -24,6 +24,7 @@ def render_markdown(result: GateResult, graph: str | None = None) -> str:
         *_summary(result),
         *_violations(result),
         *_deferred(result),
+        *_not_judged(result),
         *_plan(result),
     ]
     if graph:
@@ -70,7 +71,11 @@ def _violations(result: GateResult) -> list[str]:
                 f"`{finding.policy_name}` | {_cell(resource_label(result, finding.urn))} | "
                 f"{finding.blocks_at} | {_cell(where(result, finding.urn))} |"
             )
-    lines += ["", "<details><summary>Messages, remediation and controls</summary>", ""]
+    lines += [
+        "",
+        "<details><summary>Messages, remediation, AWS documentation and controls</summary>",
+        "",
+    ]
     for _, findings in groups:
         for finding in findings:
             lines.append(f"- **{_cell(policy_title(result, finding))}** on `{finding.urn}`  ")
@@ -78,6 +83,9 @@ def _violations(result: GateResult) -> list[str]:
             remediation = remediation_of(result, finding)
             if remediation:
                 lines.append(f"  _Remediation:_ {_cell(remediation)}  ")
+            pages = result.aws_documentation(finding)
+            if pages:
+                lines.append(f"  _AWS documentation:_ {', '.join(map(_page_link, pages))}  ")
             controls = result.controls(finding)
             if controls:
                 lines.append(f"  _Controls:_ {', '.join(controls)}")
@@ -96,6 +104,24 @@ def _deferred(result: GateResult) -> list[str]:
     ]
     lines += [f"- `{d.policy_name}` on {_cell(resource_label(result, d.urn))}" for d in deferred]
     return [*lines, "", "</details>", ""]
+
+
+def _not_judged(result: GateResult) -> list[str]:
+    """Live reads that failed (`gate audit`): listed, never counted as passing."""
+    if not result.not_judged:
+        return []
+    lines = [
+        f"**{len(result.not_judged)} reads not judged**",
+        "",
+        "| API | Resource | Required | Reason | Policies not judged |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    lines += [
+        f"| `{entry.api}` | {_cell(entry.resource)} | {'yes' if entry.required else 'no'} | "
+        f"{_cell(entry.reason)} | {_cell(', '.join(entry.policies))} |"
+        for entry in result.not_judged
+    ]
+    return [*lines, ""]
 
 
 def _plan(result: GateResult) -> list[str]:
@@ -131,6 +157,12 @@ def _tree_entry(resource: PlannedResource) -> str:
     protect = " 🔒" if resource.options.protect else ""
     text = f"`{resource.name}` ({resource.type}){protect}"
     return f"{text}: {_cell(settings)}" if settings else text
+
+
+def _page_link(url: str) -> str:
+    """`[user-pool-settings-mfa](https://...)`: the page name, linked."""
+    name = url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+    return f"[{_cell(name)}]({url})"
 
 
 def _cell(text: str) -> str:

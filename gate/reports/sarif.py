@@ -24,7 +24,7 @@ def render_sarif(result: GateResult) -> str:
 
 
 def build_sarif(result: GateResult) -> dict[str, Any]:
-    policies = list(result.info.policies)
+    policies = [*result.info.policies, *result.gate_checks]
     rule_index = {policy.name: index for index, policy in enumerate(policies)}
     findings = [f for _, group in result.findings_by_severity() for f in group]
     run: dict[str, Any] = {
@@ -38,35 +38,75 @@ def build_sarif(result: GateResult) -> dict[str, Any]:
         },
         "automationDetails": {"id": f"enterprise-identity-gate/{result.plan.stack}/"},
         "originalUriBaseIds": {SRCROOT: {"uri": result.stack_config.project.root.as_uri() + "/"}},
-        "invocations": [
-            {
-                "executionSuccessful": True,
-                "commandLine": f"python -m gate preview --stack {result.plan.stack} --mode {result.mode} --format sarif",
-            }
-        ],
+        "invocations": [_invocation(result)],
         "results": [_result(result, finding, rule_index) for finding in findings],
         "properties": {"mode": result.mode, "verdict": result.verdict()},
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
 
+def _invocation(result: GateResult) -> dict[str, Any]:
+    """The run; a live audit lists each read it could not make as a notification."""
+    command = (
+        "python -m gate audit --format sarif"
+        if result.mode == "audit"
+        else f"python -m gate preview --stack {result.plan.stack} --mode {result.mode} --format sarif"
+    )
+    invocation: dict[str, Any] = {
+        "executionSuccessful": not result.incomplete,
+        "commandLine": command,
+    }
+    if result.not_judged:
+        invocation["toolExecutionNotifications"] = [
+            {
+                "level": "error" if entry.required else "warning",
+                "message": {
+                    "text": f"not judged: {entry.api} on {entry.resource}: {entry.reason}"
+                    + (f" (policies: {', '.join(entry.policies)})" if entry.policies else "")
+                },
+            }
+            for entry in result.not_judged
+        ]
+    return invocation
+
+
 def _rule(policy: PolicyMeta) -> dict[str, Any]:
+    """One reportingDescriptor; its references come from the analyzer info: `helpUri` is the
+    policy's primary AWS page, `properties` list every AWS page and the peer checks it covers."""
     rule: dict[str, Any] = {
         "id": policy.name,
         "shortDescription": {"text": policy.display_name or policy.name},
         "fullDescription": {"text": policy.description or policy.name},
         "defaultConfiguration": {"level": _level(policy.enforcement_level)},
-        "properties": {"tags": ["security", *policy.tags]},
+        "properties": {
+            "tags": list(dict.fromkeys(["security", *policy.control_tags])),
+            "awsDocumentation": list(policy.aws_documentation),
+            "peerChecks": list(policy.peer_checks),
+        },
     }
     if policy.name:
         rule["name"] = "".join(part.capitalize() for part in policy.name.split("-"))
-    if policy.remediation_steps:
-        rule["help"] = {"text": policy.remediation_steps, "markdown": policy.remediation_steps}
+    help_ = _help(policy)
+    if help_:
+        rule["help"] = help_
     if policy.severity in SECURITY_SEVERITY:
         rule["properties"]["security-severity"] = SECURITY_SEVERITY[policy.severity]
     if policy.url:
         rule["helpUri"] = policy.url
     return rule
+
+
+def _help(policy: PolicyMeta) -> dict[str, str] | None:
+    """Remediation steps, then the AWS pages (code scanning shows `help` on every alert)."""
+    pages = policy.aws_documentation
+    if not (policy.remediation_steps or pages):
+        return None
+    text = [policy.remediation_steps] if policy.remediation_steps else []
+    markdown = list(text)
+    if pages:
+        text.append("AWS documentation: " + " ".join(pages))
+        markdown.append("AWS documentation: " + ", ".join(f"<{page}>" for page in pages))
+    return {"text": "\n\n".join(text), "markdown": "\n\n".join(markdown)}
 
 
 def _result(result: GateResult, finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:

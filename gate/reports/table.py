@@ -1,5 +1,6 @@
 """The terminal report (rich): the plan as a tree with key settings, counts by type, violations by
-severity with remediation and controls, and the verdict. Colour only when writing to a terminal."""
+severity with remediation, AWS pages and controls, and the verdict. Colour only when writing to a
+terminal."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def render_table(result: GateResult, graph: str | None = None, color: bool = Fal
         console.print(_deferred(result))
     if result.analysis.autofixes:
         console.print(_autofixes(result))
+    if result.not_judged:
+        console.print(_not_judged(result))
     if graph:
         console.print(Text(render_graph(result.plan, graph)))
     style = "bold green" if result.passed else "bold red"
@@ -139,6 +142,10 @@ def _violations(result: GateResult) -> RenderableType:
             remediation = remediation_of(result, finding)
             if remediation:
                 parts.append(Text(f"      remediation: {remediation}", style="green"))
+            pages = result.aws_documentation(finding)
+            if pages:  # one URL a line: at the report's width a URL rarely fits beside a label
+                parts.append(Text("      aws docs:", style="dim"))
+                parts.extend(Text(f"        {page}", style="dim") for page in pages)
             controls = result.controls(finding)
             if controls:
                 parts.append(Text(f"      controls: {', '.join(controls)}", style="dim"))
@@ -164,3 +171,14 @@ def _autofixes(result: GateResult) -> Text:
         for a in result.analysis.autofixes
     ]
     return Text("\n".join(lines) + "\n", style="cyan")
+
+
+def _not_judged(result: GateResult) -> Text:
+    """Live reads that failed: listed, never counted as passing."""
+    lines = [f"{len(result.not_judged)} reads not judged (nothing here passed):"]
+    for entry in result.not_judged:
+        need = "required" if entry.required else "optional"
+        lines.append(f"  - {entry.api} on {entry.resource} ({need}): {entry.reason}")
+        if entry.policies:
+            lines.append(f"      policies not judged: {', '.join(entry.policies)}")
+    return Text("\n".join(lines) + "\n", style="yellow")

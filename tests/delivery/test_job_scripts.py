@@ -194,10 +194,12 @@ def test_an_unknown_smoke_client_fails_naming_the_clients(tmp_path: Path) -> Non
 
 def test_a_stack_without_a_smoke_user_is_reported_as_not_smoke_tested(tmp_path: Path) -> None:
     env = dict.fromkeys(("SMOKE_USERNAME", "SMOKE_CLIENT", "SMOKE_PASSWORD"), "")
+    report_dir = tmp_path / "smoke"  # never the default ./smoke-report: that is the repository
     result, calls = run_script(
-        tmp_path, "auth-smoke.sh", "dev", str(saved_outputs(tmp_path)), **env
+        tmp_path, "auth-smoke.sh", "dev", str(saved_outputs(tmp_path)), str(report_dir), **env
     )
     assert result.returncode == 0
+    assert report_dir.is_dir()
     assert "::warning::dev was deployed but not smoke-tested" in result.stdout
     assert "not smoke-tested" in (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert calls == []

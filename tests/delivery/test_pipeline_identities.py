@@ -25,7 +25,15 @@ from components.pipeline_identities import OPERATOR_COGNITO_ACTIONS
 from settings.errors import StackConfigError
 from tests.delivery.aws_services import aws_resource_types, service_of
 from tests.delivery.repo import ROOT
-from tests.infra.harness import ACCOUNT, REGION, ProgramRun, Registered, run_program, stack_raw
+from tests.infra.harness import (
+    ACCOUNT,
+    REGION,
+    ProgramRun,
+    Registered,
+    run_program,
+    stack_document,
+    to_raw,
+)
 from tests.policies.harness import run_resource
 
 REPOSITORY = "acme/enterprise-identity"
@@ -63,10 +71,10 @@ TOKEN_AUTHORIZED = frozenset(
 
 
 def run_with_pipelines(section: dict[str, Any] | None) -> ProgramRun:
-    raw = stack_raw("dev")
+    raw, secret_keys = to_raw(stack_document("dev"))
     if section is not None:
         raw["enterprise-identity:pipelines"] = json.dumps(section)
-    return run_program("dev", raw)
+    return run_program("dev", raw, secret_keys)
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +107,7 @@ def actions(statement: dict[str, Any]) -> list[str]:
 
 
 def test_stacks_without_the_section_get_no_pipeline_identities() -> None:
-    plain = run_program("dev", stack_raw("dev"))
+    plain = run_with_pipelines(None)
     assert not [r for r in plain.resources if "PipelineIdentities" in r.type]
     assert plain.outputs[exports.PIPELINE_ROLE_ARNS] is None
 
@@ -207,14 +215,44 @@ def test_the_deploy_role_covers_every_service_the_program_deploys(run: ProgramRu
 def test_the_preview_role_only_reads_and_never_reads_users(run: ProgramRun) -> None:
     for statement in permissions(run, "preview"):
         if statement["Sid"] == "StateWrite":
-            # The stack lock is the one thing a preview writes.
-            assert statement["Resource"] == "arn:aws:s3:::acme-pulumi-state/.pulumi/locks/*"
+            # The stack's own lock is the one thing a preview writes.
+            assert statement["Resource"] == [
+                "arn:aws:s3:::acme-pulumi-state/.pulumi/locks/enterprise-identity/dev/*"
+            ]
             continue
         for action in actions(statement):
             verb = action.split(":")[1]
             assert verb.startswith(("Describe", "Get", "List")) or action == "kms:Decrypt", action
             assert not verb.startswith("Admin"), action
             assert verb not in {"ListUsers", "ListUsersInGroup", "ListDevices"}, action
+
+
+STATE_BUCKET = "arn:aws:s3:::acme-pulumi-state"
+
+
+@pytest.mark.parametrize("purpose", ["preview", "deploy"])
+def test_state_access_is_this_stacks_objects_only(run: ProgramRun, purpose: str) -> None:
+    """A role of dev can read and write dev's state, never another stack's in the same bucket."""
+    state = [s for s in permissions(run, purpose) if s["Sid"] in {"StateRead", "StateWrite"}]
+    assert state
+    for statement in state:
+        for resource in statement["Resource"]:
+            assert resource.startswith(f"{STATE_BUCKET}/.pulumi/"), resource
+            if not resource.endswith("/meta.yaml"):
+                assert "/enterprise-identity/dev" in resource, resource
+                assert "/prod" not in resource
+    read = next(s for s in state if s["Sid"] == "StateRead")["Resource"]
+    assert f"{STATE_BUCKET}/.pulumi/stacks/enterprise-identity/dev.json*" in read
+    assert f"{STATE_BUCKET}/*" not in read
+
+
+def test_pull_requests_cannot_assume_the_preview_role_unless_the_stack_opts_in() -> None:
+    """Secure by default: PR code runs with the role, so only an explicit opt-in trusts it."""
+    section = {**PIPELINES, "preview": {"branches": ["main"]}}
+    subjects = trust(run_with_pipelines(section), "preview")["Condition"]["StringEquals"][
+        f"{GITHUB}:sub"
+    ]
+    assert subjects == [f"repo:{REPOSITORY}:ref:refs/heads/main"]
 
 
 def identity_ops_cognito_actions() -> set[str]:
@@ -267,6 +305,10 @@ def config_error(section: str) -> str:
         ),
         ({"repository": "acme/*"}, "enterprise-identity:pipelines.repository"),
         ({"deploy": {"branch": "release/*"}}, "enterprise-identity:pipelines.deploy.branch"),
+        (
+            {"preview": {"branches": [], "pullRequests": False}},
+            "enterprise-identity:pipelines.preview: must allow pull requests, at least one branch",
+        ),
     ],
 )
 def test_unsafe_pipeline_settings_stop_with_the_key_that_is_wrong(

@@ -94,6 +94,21 @@ def test_unknown_config_key_exits_2_with_the_programs_message(tmp_path: Path) ->
     )
     run = run_cli("--stack", "prod", "--config-file", str(stack_file))
     assert run.returncode == 2
-    assert "Pulumi.prod.yaml" in run.stderr
     assert "passwordPolcy" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_config_file_error_names_that_file_line_and_column(tmp_path: Path) -> None:
+    """With --config-file the program's error points into the file given, not Pulumi.prod.yaml."""
+    candidate = tmp_path / "candidate"
+    candidate.mkdir()
+    stack_file = mutated_stack(candidate, "prod", _set("userPool.passwordPolicy.minimumLength", 5))
+    run = run_cli("--stack", "prod", "--config-file", str(stack_file))
+    assert run.returncode == 2
+    (problem,) = [line for line in run.stderr.splitlines() if "minimumLength" in line]
+    location = problem[problem.index(str(stack_file)) :].split(": ", 1)[0]
+    file, line, column = location.rsplit(":", 2)
+    assert file == str(stack_file)
+    text = stack_file.read_text(encoding="utf-8").splitlines()[int(line) - 1]
+    assert text[int(column) - 1 :].startswith("minimumLength: 5")
+    assert "note:" not in run.stderr

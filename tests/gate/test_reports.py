@@ -7,12 +7,14 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from gate.graph import render_graph
+from gate.preview import GateOptions, run_gate
 from gate.reports import render
 from gate.result import GateResult
 
-from .conftest import SARIF_SCHEMA
+from .conftest import REPO, SARIF_SCHEMA, mutated_stack
 
 REPORT_SCHEMA = Path(__file__).resolve().parents[2] / "gate" / "report.schema.json"
 
@@ -55,9 +57,45 @@ def test_sarif_of_prod_is_valid_and_has_one_rule_per_policy(prod_result: GateRes
     document = json.loads(render(prod_result, "sarif"))
     _validate_sarif(document)
     run = document["runs"][0]
-    assert len(run["tool"]["driver"]["rules"]) == len(prod_result.info.policies)
+    rules = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert rules == [p.name for p in (*prod_result.info.policies, *prod_result.gate_checks)]
+    assert "aws-api-model" in rules  # the gate's own check is a rule like the pack's policies
     assert len(run["results"]) == len(prod_result.analysis.findings)
-    assert all(result["level"] == "warning" for result in run["results"])  # advisory only
+
+
+@pytest.fixture(scope="module")
+def short_password_prod(tmp_path_factory: pytest.TempPathFactory) -> GateResult:
+    """Prod with 8-character passwords: a mandatory finding of the real pack (AWS allows 6-99)."""
+
+    def shorten(config: dict[str, object]) -> None:
+        pool = config["enterprise-identity:userPool"]
+        assert isinstance(pool, dict)
+        pool["passwordPolicy"]["minimumLength"] = 8
+
+    path = mutated_stack(tmp_path_factory.mktemp("short-password"), "prod", shorten)
+    return run_gate(GateOptions(stack="prod", project_dir=REPO, config_file=path))
+
+
+def test_sarif_marks_advisory_findings_as_warnings(dev_result: GateResult) -> None:
+    results = json.loads(render(dev_result, "sarif"))["runs"][0]["results"]
+    assert dev_result.mandatory_findings == []
+    assert len(results) == len(dev_result.analysis.findings) >= 1  # findings to judge
+    assert {result["level"] for result in results} == {"warning"}  # advisory only
+
+
+def test_sarif_and_markdown_mark_a_mandatory_finding_as_blocking(
+    short_password_prod: GateResult,
+) -> None:
+    mandatory = {f.policy_name for f in short_password_prod.mandatory_findings}
+    assert mandatory  # the short password is judged mandatory in prod
+    document = json.loads(render(short_password_prod, "sarif"))
+    _validate_sarif(document)
+    levels = {result["ruleId"]: result["level"] for result in document["runs"][0]["results"]}
+    assert {levels[name] for name in mandatory} == {"error"}
+    text = render(short_password_prod, "markdown")
+    assert "— ❌ blocked" in text
+    rows = text.split("**Violations**")[-1].split("<details>")[0]
+    assert all(f"| mandatory | `{name}` |" in rows for name in mandatory)
 
 
 def test_sarif_result_points_at_the_stack_line_of_the_component(
@@ -92,7 +130,16 @@ def test_markdown_for_prod_says_it_passed(prod_result: GateResult) -> None:
     text = render(prod_result, "markdown")
     assert "— ✅ passed" in text
     assert "| 0 |" in text.split("**Violations**")[0]  # no mandatory violation in the counts
-    assert "mandatory |" not in text.split("**Violations**")[-1].split("<details>")[0]
+
+
+def test_markdown_lists_advisory_rows_and_no_mandatory_row_for_a_passing_stack(
+    dev_result: GateResult,
+) -> None:
+    text = render(dev_result, "markdown")
+    assert "— ✅ passed" in text
+    rows = text.split("**Violations**")[-1].split("<details>")[0]
+    assert rows.count("| advisory |") == len(dev_result.analysis.findings) >= 1
+    assert "mandatory |" not in rows
 
 
 def test_table_has_tree_counts_and_verdict_without_colour(prod_result: GateResult) -> None:
@@ -126,3 +173,51 @@ def test_dot_is_a_digraph_with_a_cluster_per_component(fixture_up_result: GateRe
     assert text.startswith("digraph gate_fixture_ok {")
     assert text.count("subgraph cluster_") == 1
     assert "->" in text
+
+
+MFA_PAGE = "https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa.html"
+DELETION_PROTECTION_PAGE = "https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-deletion-protection.html"
+
+
+def test_sarif_rules_carry_the_aws_pages_and_peer_checks_of_the_pack(
+    prod_result: GateResult,
+) -> None:
+    """The references reach SARIF through the pack's analyzer info (the real pack over gRPC)."""
+    document = json.loads(render(prod_result, "sarif"))
+    _validate_sarif(document)
+    rules = {rule["id"]: rule for rule in document["runs"][0]["tool"]["driver"]["rules"]}
+    mfa = rules["cognito-user-pool-mfa-required"]
+    assert mfa["helpUri"] == MFA_PAGE
+    assert mfa["properties"]["awsDocumentation"] == [MFA_PAGE]
+    assert {"securityhub:Cognito.5", "prowler:cognito_user_pool_mfa_enabled"} <= set(
+        mfa["properties"]["peerChecks"]
+    )
+    assert "cdk-nag:AwsSolutions-COG2" in mfa["properties"]["tags"]
+    assert MFA_PAGE in mfa["help"]["markdown"]
+    for rule in rules.values():
+        pages = rule["properties"]["awsDocumentation"]
+        assert rule.get("helpUri") == (pages[0] if pages else None), rule["id"]
+        assert not [tag for tag in rule["properties"]["tags"] if tag.startswith("aws-doc:")]
+
+
+def test_markdown_table_and_json_name_the_aws_pages_apart_from_the_controls(
+    dev_result: GateResult,
+) -> None:
+    """Dev keeps deletion protection advisory, so its finding is in the report with its page."""
+    policy = dev_result.policy("cognito-user-pool-deletion-protection")
+    assert policy is not None
+    text = render(dev_result, "markdown")
+    [entry] = [block for block in text.split("\n- **") if block.startswith(policy.display_name)]
+    link = f"[user-pool-settings-deletion-protection]({DELETION_PROTECTION_PAGE})"
+    assert f"_AWS documentation:_ {link}" in entry
+    assert "securityhub:Cognito.6" in entry.split("_Controls:_")[1]
+    assert "aws-doc:" not in text
+    table = render(dev_result, "table").splitlines()
+    assert f"        {DELETION_PROTECTION_PAGE}" in table  # whole, on its own line
+    [violation] = [
+        v
+        for v in json.loads(render(dev_result, "json"))["violations"]
+        if v["policy"] == "cognito-user-pool-deletion-protection"
+    ]
+    assert "securityhub:Cognito.6" in violation["controls"]
+    assert not [c for c in violation["controls"] if c.startswith("aws-doc:")]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gate.errors import StackFileError, StackNotFoundError
-from gate.stack import SECRET_PLACEHOLDER, find_project, load_stack
+from gate.stack import SECRET_PLACEHOLDER, find_project, load_stack, read_yaml
 
 from .conftest import FIXTURE_PROJECT, REPO
 
@@ -82,3 +82,55 @@ def test_source_map_knows_the_line_of_each_key() -> None:
     lines = (FIXTURE_PROJECT / "Pulumi.ok.yaml").read_text(encoding="utf-8").splitlines()
     line = config.source.line_of(("config", "gate-fixture:pool", "minimumLength"))
     assert lines[line - 1].strip() == "minimumLength: 14"
+
+
+def test_scalars_mean_what_the_pulumi_cli_yaml_v3_makes_of_them(tmp_path: Path) -> None:
+    """Go yaml.v3 (https://github.com/go-yaml/yaml/blob/v3/resolve.go): no base-60 numbers, YAML
+    1.1 octals still decoded, `1e3` a float, written back as Go's JSON encoder writes it."""
+    root = _project(
+        tmp_path,
+        "config:\n  time: 12:30\n  mode: 017\n  big: 1e3\n  flag: on\n  day: 2024-01-02\n"
+        "  pool: {time: 12:30, mode: 017, octal: 0o17, big: 1e3, size: 1_000, yes: yes, t: True}\n",
+    )
+    config = load_stack(find_project(root), "s")
+    assert (config.values["demo:time"], config.values["demo:mode"]) == ("12:30", "15")
+    assert (config.values["demo:big"], config.values["demo:flag"]) == ("1000", "on")
+    assert config.values["demo:day"] == "2024-01-02 00:00:00 +0000 UTC"  # Go's time.Time.String()
+    assert config.values["demo:pool"] == (
+        '{"big":1000,"mode":15,"octal":15,"size":1000,"t":true,"time":"12:30","yes":"yes"}'
+    )
+    assert read_yaml(root / "Pulumi.s.yaml")["config"]["pool"]["big"] == 1000.0
+
+
+def test_duplicate_keys_are_an_error_naming_both_positions(tmp_path: Path) -> None:
+    root = _project(tmp_path, "config:\n  pool:\n    size: 1\n    name: a\n    size: 2\n")
+    with pytest.raises(StackFileError) as error:
+        load_stack(find_project(root), "s")
+    assert error.value.message.startswith(
+        "Pulumi.s.yaml:5:5: duplicate key 'size' (first at line 3, column 5)"
+    )
+
+
+def test_duplicate_top_level_keys_in_the_project_file_are_an_error(tmp_path: Path) -> None:
+    root = _project(tmp_path, "config: {}\n", "name: demo\nruntime: python\nname: other\n")
+    with pytest.raises(StackFileError, match=r"^Pulumi.yaml:3:1: duplicate key 'name'"):
+        find_project(root)
+
+
+def test_merge_keys_and_anchors_expand_with_explicit_keys_winning(tmp_path: Path) -> None:
+    root = _project(tmp_path, "config:\n  base: &b {a: 1, b: 2}\n  pool:\n    <<: *b\n    b: 3\n")
+    config = load_stack(find_project(root), "s")
+    assert json.loads(config.values["demo:pool"]) == {"a": 1, "b": 3}
+
+
+def test_source_map_knows_line_and_column_and_where_secure_values_are(tmp_path: Path) -> None:
+    root = _project(tmp_path, "config:\n  idp:\n    name: x\n    secret: {secure: v1:def}\n")
+    config = load_stack(find_project(root), "s")
+    assert config.source.position_of(("config", "idp", "secret")) == (4, 5)
+    assert config.source.secure == (("config", "idp", "secret"),)
+
+
+def test_a_value_json_cannot_carry_is_a_stack_file_error(tmp_path: Path) -> None:
+    root = _project(tmp_path, "config:\n  limit: .inf\n")
+    with pytest.raises(StackFileError, match=r"^config key demo:limit: inf cannot be handed"):
+        load_stack(find_project(root), "s")

@@ -2,7 +2,8 @@
 
 The stack config comes from the real ``Pulumi.<stack>.yaml``, converted to the form the engine
 hands to a program (``PULUMI_CONFIG``: JSON text for structured values); every ``secure:`` value
-becomes a placeholder secret, as in the offline gate.
+becomes a placeholder secret, as in the offline gate. Registrations are recorded by the gate's own
+recorder (``gate.recording.RecordingMonitor``): tests and the gate read one record of them.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from pathlib import Path
 from typing import Any, cast
 
 import pulumi
-from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from gate.plan import STACK_TYPE
+from gate.recording import RecordingMonitor, Registration
 from gate.stack import SECRET_PLACEHOLDER, read_yaml, wire_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,26 +55,54 @@ def stack_raw(stack: str) -> dict[str, str]:
 
 @dataclass
 class Registered:
-    """One registered resource, with its inputs in wire (camelCase) form."""
+    """One registered resource as the engine receives it: inputs in wire (camelCase) form, its
+    URN, the type chain of its parent, and its resource options."""
 
     type: str
     name: str
     inputs: dict[str, Any]
     urn: str = ""
     parent: str = ""
+    protect: bool = False
+    aliases: tuple[str, ...] = ()
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """What the mock provider answered (ids and ARNs the program then passes on)."""
+
+    @classmethod
+    def of(cls, record: Registration) -> Registered:
+        """From the gate's record of a RegisterResource request (`gate.recording`)."""
+        qualified = record["urn"].split("::")[2]
+        return cls(
+            type=record["type"],
+            name=record["name"],
+            inputs=_without_nulls(record["inputs"]),
+            urn=record["urn"],
+            parent=qualified.rsplit("$", 1)[0] if "$" in qualified else "",
+            protect=record["options"]["protect"],
+            aliases=tuple(record["options"]["aliases"]),
+            outputs=_without_nulls(record["outputs"]),
+        )
+
+
+def _without_nulls(value: Any) -> Any:
+    """Wire properties as the SDK hands them to a provider: explicit nulls are absent keys."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
 
 
 class RecordingMocks(pulumi.runtime.Mocks):
-    """Answers like the AWS provider would for the outputs the program reads; refuses invokes."""
+    """Answers like the AWS provider would for the outputs the program reads; refuses invokes.
+    What was registered is recorded once, by the gate's `RecordingMonitor`."""
 
     def __init__(self) -> None:
-        self.resources: list[Registered] = []
         self.calls: list[str] = []
 
     def new_resource(
         self, args: pulumi.runtime.MockResourceArgs
     ) -> tuple[str | None, dict[str, Any]]:
-        self.resources.append(Registered(args.typ, args.name, dict(args.inputs)))
         outputs = dict(args.inputs)
         resource_id = f"{args.name}-id"
         service = args.typ.split(":")[1].split("/")[0]
@@ -101,19 +131,6 @@ class RecordingMocks(pulumi.runtime.Mocks):
         raise AssertionError(f"the program must not call provider functions: {args.token}")
 
 
-class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """The SDK's mock monitor, also noting which resources asked to be ``protect``ed."""
-
-    def __init__(self, mocks: RecordingMocks) -> None:
-        super().__init__(mocks)
-        self.protected: set[str] = set()
-
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-        if request.protect:
-            self.protected.add(request.name)
-        return super().RegisterResource(request)  # type: ignore[no-untyped-call]
-
-
 @dataclass
 class ProgramRun:
     """What one run of ``__main__.py`` registered and exported."""
@@ -122,7 +139,11 @@ class ProgramRun:
     outputs: dict[str, Any] = field(default_factory=dict)
     secret_outputs: set[str] = field(default_factory=set)
     calls: list[str] = field(default_factory=list)
-    protected: set[str] = field(default_factory=set)
+
+    @property
+    def protected(self) -> set[str]:
+        """Names of the resources registered with ``protect``."""
+        return {r.name for r in self.resources if r.protect}
 
     def of_type(self, type_token: str) -> list[Registered]:
         return [r for r in self.resources if r.type == type_token]
@@ -171,28 +192,17 @@ def run_program(
         _sync_await(run_pulumi_func(program))
     finally:
         pulumi.export = original_export
-    by_urn = {
-        registration.urn: registration
-        for registration in monitor.get_registered_resources().values()
-    }
-    _attach_structure(mocks.resources, by_urn)
-    run = ProgramRun(mocks.resources, calls=mocks.calls, protected=monitor.protected)
+    resources = [
+        Registered.of(record)
+        for record in monitor.registrations
+        if record["type"] != STACK_TYPE  # the mock runtime's root, not the program's
+    ]
+    run = ProgramRun(resources, calls=mocks.calls)
     for name, value in exported.items():
         run.outputs[name], secret = _resolve(value)
         if secret:
             run.secret_outputs.add(name)
     return run
-
-
-def _attach_structure(resources: list[Registered], by_urn: Mapping[str, Any]) -> None:
-    """Fill each resource's URN and its parent's type chain from the mock monitor's records."""
-    for resource in resources:
-        for urn in by_urn:
-            if urn.endswith(f"::{resource.name}") and urn.split("::")[2].endswith(resource.type):
-                resource.urn = urn
-                qualified = urn.split("::")[2]
-                resource.parent = qualified.rsplit("$", 1)[0] if "$" in qualified else ""
-                break
 
 
 def resource_types(run: ProgramRun) -> Iterator[str]:

@@ -1,0 +1,82 @@
+"""The gate's own check `aws-api-model`: every Cognito resource's inputs against the AWS API model
+of the call the provider makes with them, before any policy runs.
+
+A value the API refuses (a 5-character minimum password length, `mfaConfiguration: "MAYBE"`, a
+130-character client name) passes `pulumi preview`, which never calls AWS, and fails `pulumi up`
+halfway through a deployment. Here it is a mandatory finding like a policy's, in every report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from gate.analysis import Finding, PhaseAnalysis
+from gate.analyzer import AWS_DOC_TAG, PolicyMeta
+from gate.plan import Plan, PlannedResource
+
+API_MODEL_POLICY = "aws-api-model"
+IDP_API_REFERENCE = (
+    "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/Welcome.html"
+)
+IDENTITY_API_REFERENCE = (
+    "https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/Welcome.html"
+)
+
+API_MODEL_CHECK = PolicyMeta(
+    name=API_MODEL_POLICY,
+    display_name="Inputs the AWS API accepts",
+    description=(
+        "Each Cognito resource's inputs, as the provider sends them, meet the AWS API model of "
+        "the call (required members, types, enums, lengths, ranges, list sizes, patterns); AWS "
+        "refuses a request that does not, so `pulumi up` would fail."
+    ),
+    enforcement_level="mandatory",
+    severity="high",
+    remediation_steps=(
+        "Change the stack setting behind the named input to a value the API allows (the message "
+        "names the limit and the operation's API reference page)."
+    ),
+    framework=None,
+    tags=("aws-api", f"{AWS_DOC_TAG}:{IDENTITY_API_REFERENCE}"),
+    config_schema=None,
+    url=IDP_API_REFERENCE,
+)
+GATE_CHECKS = (API_MODEL_CHECK,)
+
+
+def with_api_model_findings(analysis: PhaseAnalysis, plan: Plan) -> PhaseAnalysis:
+    """The pack's analysis of `plan` with the API model's findings first."""
+    return replace(analysis, findings=(*api_model_findings(plan), *analysis.findings))
+
+
+def api_model_findings(plan: Plan) -> list[Finding]:
+    """One mandatory finding per broken constraint, on the resource whose input breaks it."""
+    findings: list[Finding] = []
+    for resource in plan.custom_resources():
+        findings += _resource_findings(resource, plan.mode)
+    return findings
+
+
+def _resource_findings(resource: PlannedResource, blocks_at: str) -> Iterable[Finding]:
+    # Imported here: botocore's models are read only for a plan with Cognito resources.
+    from gate.api_mapping import to_requests
+    from gate.api_model import api_path_text, validate_request
+
+    for request in to_requests(resource.type, resource.inputs):
+        for violation in validate_request(
+            request.service, request.operation, request.params, request.supplied
+        ):
+            hidden = violation.quotes_value and request.is_secret(violation.path)
+            observed = "is a secret value outside that limit" if hidden else violation.observed
+            yield Finding(
+                policy_name=API_MODEL_POLICY,
+                message=(
+                    f"`{request.input_path(violation.path)}` {observed}; the {request.operation} "
+                    f"API {violation.allowed} ({api_path_text(violation.path)}, {request.doc})"
+                ),
+                urn=resource.urn,
+                enforcement_level=API_MODEL_CHECK.enforcement_level,
+                severity=API_MODEL_CHECK.severity,
+                blocks_at=blocks_at,
+            )
