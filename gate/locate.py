@@ -17,8 +17,9 @@ A resource that matches neither points at the `config:` line.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from gate.plan import Plan, PlannedResource
+from gate.plan import Plan, PlannedResource, ProgramLine
 from gate.result import SourceLocation
 from gate.source_map import KeyPath, SourceMap
 from gate.stack import StackConfig
@@ -31,6 +32,7 @@ def locate_resources(plan: Plan, config: StackConfig) -> dict[str, SourceLocatio
     source = config.source
     sections = _sections(source)
     locations: dict[str, SourceLocation] = {}
+    root = config.project.root.resolve()
     for resource in plan.resources:
         chain = list(plan.ancestors(resource.urn))
         if resource.kind == "provider":
@@ -38,8 +40,40 @@ def locate_resources(plan: Plan, config: StackConfig) -> dict[str, SourceLocatio
         else:
             path = _entry(chain, _section(chain, sections), source) if chain else None
         line = source.line_of(path) if path else source.lines.get(("config",), 1)
-        locations[resource.urn] = SourceLocation(config.stack_file, line, _dotted(path))
+        locations[resource.urn] = SourceLocation(
+            config.stack_file,
+            line,
+            _dotted(path),
+            declared_at=_declarations(chain, root),
+            from_config=path is not None,
+        )
     return locations
+
+
+def _declarations(chain: list[PlannedResource], root: Path) -> tuple[ProgramLine, ...]:
+    """The project's own lines that declared the resource and each component around it.
+
+    The SDK sends each registration's `sourcePosition`: the first frame above the resource
+    classes' constructors, i.e. the line of user code that created it. Lines in the SDK, the
+    provider or a venv are not the project's and are left out; a line repeated by nesting is
+    kept once.
+    """
+    lines: list[ProgramLine] = []
+    for resource in chain:
+        declared = resource.declared_at
+        if declared is None or not _is_project_file(declared.file, root):
+            continue
+        if not lines or lines[-1] != declared:
+            lines.append(declared)
+    return tuple(lines)
+
+
+def _is_project_file(path: Path, root: Path) -> bool:
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root):
+        return False
+    parts = resolved.relative_to(root).parts
+    return not (parts and parts[0] in (".venv", "venv")) and "site-packages" not in parts
 
 
 def _provider_key(provider: PlannedResource, source: SourceMap) -> KeyPath | None:

@@ -8,12 +8,29 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from gate.analyzer import ResourceOptionsWire
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 PROVIDER_TYPE_PREFIX = "pulumi:providers:"
+
+
+@dataclass(frozen=True)
+class ProgramLine:
+    """A line of the program's source: where a resource or component was declared."""
+
+    file: Path
+    line: int
+
+    @classmethod
+    def from_wire(cls, position: Mapping[str, Any] | None) -> ProgramLine | None:
+        """From the registration's `sourcePosition` (`file://` URI, line); None if absent."""
+        if not position or not str(position.get("uri", "")).startswith("file://"):
+            return None
+        return cls(Path(unquote(urlparse(str(position["uri"])).path)), int(position["line"]))
 
 
 @dataclass(frozen=True)
@@ -31,6 +48,8 @@ class PlannedResource:
     options: ResourceOptionsWire
     inputs: Mapping[str, Any]
     outputs: Mapping[str, Any] = field(default_factory=dict)
+    declared_at: ProgramLine | None = None
+    """The program line that declared the resource (the SDK's `sourcePosition`)."""
 
     @property
     def kind(self) -> str:

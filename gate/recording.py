@@ -113,4 +113,11 @@ def _registration_record(request: Any, urn: str, aliases: list[str]) -> Registra
             "retainOnDelete": bool(request.retainOnDelete),
         },
         "inputs": json_format.MessageToDict(request.object),
+        # Where the program declared the resource: the SDK's first frame outside the resource
+        # class constructors (`file://` URI and line), as the engine receives it.
+        "sourcePosition": (
+            {"uri": request.sourcePosition.uri, "line": request.sourcePosition.line}
+            if request.HasField("sourcePosition") and request.sourcePosition.uri
+            else None
+        ),
     }

@@ -15,7 +15,7 @@ from typing import Any
 from google.protobuf import struct_pb2
 
 from gate.analyzer import UNKNOWN_WIRE_VALUE, ResourceOptionsWire, decode_struct
-from gate.plan import STACK_TYPE, Plan, PlannedResource
+from gate.plan import STACK_TYPE, Plan, PlannedResource, ProgramLine
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(h|m|s|ms)")
 _SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
@@ -84,6 +84,7 @@ def _planned(record: dict[str, Any], provider_ref: str | None) -> PlannedResourc
         ),
         inputs=decode_wire(record["inputs"]),
         outputs=decode_wire(record.get("outputs") or {}),
+        declared_at=ProgramLine.from_wire(record.get("sourcePosition")),
     )
 
 

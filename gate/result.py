@@ -10,7 +10,7 @@ from pathlib import Path
 from gate.analysis import Finding, PhaseAnalysis, controls_of, policy_index
 from gate.analyzer import AWS_DOC_TAG, AnalyzerInfo, PolicyMeta
 from gate.api_check import GATE_CHECKS
-from gate.plan import Plan, PlannedResource
+from gate.plan import Plan, PlannedResource, ProgramLine
 from gate.stack import StackConfig
 
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "")
@@ -21,11 +21,20 @@ EXIT_CANNOT_EVALUATE = 2
 
 @dataclass(frozen=True)
 class SourceLocation:
-    """Where in the stack file the resource's component is configured."""
+    """Where a resource comes from: the program lines that declared it and its config line.
+
+    `declared_at` runs from the resource's own declaration out through its components (for a
+    child of a component: the component module's line, then the line that built the component);
+    only lines of the project's own files count. `file`/`line`/`key_path` is the line of the stack
+    file that configures it, and `from_config` says whether a config key drives it at all (a
+    program that hard-codes its resources only has the file's `config:` line).
+    """
 
     file: Path
     line: int
     key_path: str
+    declared_at: tuple[ProgramLine, ...] = ()
+    from_config: bool = True
 
 
 @dataclass(frozen=True)

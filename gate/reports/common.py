@@ -30,11 +30,23 @@ def _relative_to(path: Path, root: Path) -> str:
 
 
 def where(result: GateResult, urn: str) -> str:
-    """`Pulumi.prod.yaml:12 (enterprise-identity:userPool)` or an empty string."""
+    """`Pulumi.prod.yaml:12 (enterprise-identity:userPool)`, or an empty string when no config
+    key drives the resource (a program that hard-codes it has nothing to point at there)."""
+    location = location_of(result, urn)
+    if location is None or not location.from_config:
+        return ""
+    return f"{relative_file(result, location.file)}:{location.line} ({location.key_path})"
+
+
+def declared(result: GateResult, urn: str) -> str:
+    """`components/user_pool.py:120 <- __main__.py:38`: the resource's declaration, then each
+    enclosing component's; an empty string when the SDK sent no position."""
     location = location_of(result, urn)
     if location is None:
         return ""
-    return f"{relative_file(result, location.file)}:{location.line} ({location.key_path})"
+    return " <- ".join(
+        f"{relative_file(result, line.file)}:{line.line}" for line in location.declared_at
+    )
 
 
 def resource_label(result: GateResult, urn: str) -> str:

@@ -86,6 +86,11 @@ def _location(result: GateResult, urn: str) -> dict[str, Any] | None:
         "file": relative_file(result, location.file),
         "line": location.line,
         "keyPath": location.key_path,
+        "fromConfig": location.from_config,
+        "declaredAt": [
+            {"file": relative_file(result, line.file), "line": line.line}
+            for line in location.declared_at
+        ],
     }
 
 

@@ -7,7 +7,14 @@ from __future__ import annotations
 from gate.graph import render_graph
 from gate.key_settings import key_settings
 from gate.plan import PlannedResource
-from gate.reports.common import level_label, policy_title, remediation_of, resource_label, where
+from gate.reports.common import (
+    declared,
+    level_label,
+    policy_title,
+    remediation_of,
+    resource_label,
+    where,
+)
 from gate.result import GateResult
 from gate.values import display
 
@@ -61,7 +68,7 @@ def _violations(result: GateResult) -> list[str]:
     lines = [
         "**Violations**",
         "",
-        "| Severity | Level | Policy | Resource | Blocks at | Configured in |",
+        "| Severity | Level | Policy | Resource | Blocks at | Declared at / configured in |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for severity, findings in groups:
@@ -69,7 +76,7 @@ def _violations(result: GateResult) -> list[str]:
             lines.append(
                 f"| {_ICONS.get(severity, '')} {severity} | {level_label(finding)} | "
                 f"`{finding.policy_name}` | {_cell(resource_label(result, finding.urn))} | "
-                f"{finding.blocks_at} | {_cell(where(result, finding.urn))} |"
+                f"{finding.blocks_at} | {_cell(_origin(result, finding.urn))} |"
             )
     lines += [
         "",
@@ -168,3 +175,8 @@ def _page_link(url: str) -> str:
 def _cell(text: str) -> str:
     """Text safe inside a table cell or list item: no pipes, no newlines."""
     return text.replace("|", "\\|").replace("\n", " ").strip()
+
+
+def _origin(result: GateResult, urn: str) -> str:
+    """The program line(s) that declared the resource and the stack line that configures it."""
+    return "<br>".join(part for part in (declared(result, urn), where(result, urn)) if part)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from gate.analysis import Finding
 from gate.analyzer import PolicyMeta
 from gate.reports.common import location_of, relative_file, remediation_of
-from gate.result import GateResult
+from gate.result import GateResult, SourceLocation
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # GitHub ranks code-scanning alerts by `security-severity` (0-10).
@@ -112,15 +113,17 @@ def _help(policy: PolicyMeta) -> dict[str, str] | None:
 def _result(result: GateResult, finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     resource = result.resource(finding.urn)
     location = location_of(result, finding.urn)
-    physical = {
-        "artifactLocation": {
-            "uri": relative_file(
-                result, location.file if location else result.stack_config.stack_file
-            ),
-            "uriBaseId": SRCROOT,
-        },
-        "region": {"startLine": location.line if location else 1},
-    }
+    logical = [
+        {
+            "fullyQualifiedName": finding.urn,
+            "name": resource.name if resource else finding.urn,
+            "kind": "resource",
+        }
+    ]
+    locations = [
+        {"physicalLocation": physical, "logicalLocations": logical}
+        for physical in _physical_locations(result, location)
+    ]
     remediation = remediation_of(result, finding)
     text = finding.message.strip()
     if remediation:
@@ -129,18 +132,7 @@ def _result(result: GateResult, finding: Finding, rule_index: dict[str, int]) ->
         "ruleId": finding.policy_name,
         "level": _level(finding.enforcement_level),
         "message": {"text": text},
-        "locations": [
-            {
-                "physicalLocation": physical,
-                "logicalLocations": [
-                    {
-                        "fullyQualifiedName": finding.urn,
-                        "name": resource.name if resource else finding.urn,
-                        "kind": "resource",
-                    }
-                ],
-            }
-        ],
+        "locations": locations,
         "partialFingerprints": {
             "gateFinding/v1": hashlib.sha256(
                 f"{finding.policy_name}|{finding.urn}".encode()
@@ -164,3 +156,35 @@ def _level(enforcement_level: str) -> str:
     return {"mandatory": "error", "remediate": "error", "advisory": "warning"}.get(
         enforcement_level, "none"
     )
+
+
+def _physical_locations(
+    result: GateResult, location: SourceLocation | None
+) -> list[dict[str, Any]]:
+    """Where code scanning annotates the finding, the first location being the primary one.
+
+    A resource a config key drives is fixed in the stack file, so its stack line comes first and
+    the program line that declared it second; a resource the program hard-codes points at its
+    declaring line (the stack file's `config:` line would say nothing). Without either, the
+    stack file's first line.
+    """
+    stack_line = _physical(
+        result,
+        location.file if location else result.stack_config.stack_file,
+        location.line if location else 1,
+    )
+    program = (
+        [_physical(result, location.declared_at[0].file, location.declared_at[0].line)]
+        if location and location.declared_at
+        else []
+    )
+    if location is not None and not location.from_config and program:
+        return program
+    return [stack_line, *program]
+
+
+def _physical(result: GateResult, file: Path, line: int) -> dict[str, Any]:
+    return {
+        "artifactLocation": {"uri": relative_file(result, file), "uriBaseId": SRCROOT},
+        "region": {"startLine": line},
+    }

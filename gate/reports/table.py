@@ -14,7 +14,14 @@ from rich.tree import Tree
 from gate.graph import render_graph
 from gate.key_settings import key_settings
 from gate.plan import PlannedResource
-from gate.reports.common import level_label, policy_title, remediation_of, resource_label, where
+from gate.reports.common import (
+    declared,
+    level_label,
+    policy_title,
+    remediation_of,
+    resource_label,
+    where,
+)
 from gate.result import GateResult
 from gate.values import display
 
@@ -52,7 +59,7 @@ def render_table(result: GateResult, graph: str | None = None, color: bool = Fal
 def _header(result: GateResult) -> Text:
     config = result.policy_config_file.name if result.policy_config_file else "pack defaults"
     return Text.assemble(
-        ("Offline ", "bold"),
+        ("Live " if result.mode == "audit" else "Offline ", "bold"),
         (result.mode, "bold magenta"),
         (f" of {result.plan.project}/{result.plan.stack}", "bold"),
         f"  policy pack {result.info.name} {result.info.version} ({len(result.info.policies)} policies, {config})\n",
@@ -84,7 +91,7 @@ def _node(result: GateResult, resource: PlannedResource) -> RenderableType:
     if resource.options.protect:
         title.append("  [protected]", style="yellow")
     if resource.kind == "component":
-        place = where(result, resource.urn)
+        place = where(result, resource.urn) or declared(result, resource.urn)
         if place:
             title.append(f"  {place}", style="dim")
     settings = key_settings(resource)
@@ -134,6 +141,9 @@ def _violations(result: GateResult) -> RenderableType:
                 )
             )
             parts.append(Text(f"      resource: {resource_label(result, finding.urn)}"))
+            program = declared(result, finding.urn)
+            if program:
+                parts.append(Text(f"      declared at: {program}"))
             place = where(result, finding.urn)
             if place:
                 parts.append(Text(f"      configured in: {place}"))

@@ -147,9 +147,18 @@ def string_list(
 
 
 def effective_config(schema: Mapping[str, JsonSchema], given: Config) -> dict[str, Any]:
-    """Schema defaults overlaid with the configured values (the engine sends both; tests may not)."""
+    """Schema defaults overlaid with the configured values (the engine sends both; tests may not).
+
+    The engine hands config over as a protobuf Struct, whose numbers are all doubles: an integer
+    threshold arrives as `12.0` and would print so in every message ("at least 12.0"). Integer
+    properties are given back as ints.
+    """
     config = {key: prop["default"] for key, prop in schema.items() if "default" in prop}
     config.update(given)
+    for key, prop in schema.items():
+        value = config.get(key)
+        if prop.get("type") == "integer" and isinstance(value, float) and value.is_integer():
+            config[key] = int(value)
     return config
 
 

@@ -7,6 +7,7 @@ Each program lives in `tests/gate/fixtures/foreign/<name>/` and is gated with th
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,12 @@ def gate_json(program: str, *args: str) -> tuple[int, dict[str, Any], str]:
     )
     report = json.loads(run.stdout) if run.stdout.strip() else {}
     return run.returncode, report, run.stderr
+
+
+def line_of(path: str, text: str) -> int:
+    """The 1-based line of the fixture file that contains `text` (first match)."""
+    lines = (FOREIGN / path).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if text in line)
 
 
 def inputs_of(report: dict[str, Any], name: str) -> dict[str, Any]:
@@ -77,3 +84,89 @@ def test_the_foreign_programs_are_not_this_projects() -> None:
         assert "components" not in text
         assert "settings" not in text
         assert Path(program / "Pulumi.yaml").is_file()
+
+
+def sarif_locations(program: str) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """(policy, resource name) -> the SARIF result's physical locations, primary first."""
+    run = run_cli(
+        "--stack",
+        "dev",
+        "--cwd",
+        str(FOREIGN / program),
+        "--policy-pack",
+        str(REPO / "policies"),
+        "--format",
+        "sarif",
+    )
+    (sarif_run,) = json.loads(run.stdout)["runs"]
+    found = {}
+    for result in sarif_run["results"]:
+        name = result["locations"][0]["logicalLocations"][0]["name"]
+        found[(result["ruleId"], name)] = [
+            (
+                location["physicalLocation"]["artifactLocation"]["uri"],
+                location["physicalLocation"]["region"]["startLine"],
+            )
+            for location in result["locations"]
+        ]
+    return found
+
+
+def test_hard_coded_resources_point_at_the_program_line_not_the_config_file() -> None:
+    code, report, stderr = gate_json("plain_resources")
+    assert code in (0, 1), stderr
+    by_resource = {(v["policy"], v["resource"]["name"]): v for v in report["violations"]}
+    mfa = by_resource[("cognito-user-pool-mfa-required", "pool")]["location"]
+    assert mfa["declaredAt"] == [{"file": "__main__.py", "line": 5}]
+    assert mfa["fromConfig"] is False
+    implicit = by_resource[("cognito-client-no-implicit-grant", "web")]["location"]
+    assert implicit["declaredAt"] == [{"file": "__main__.py", "line": 6}]
+    locations = sarif_locations("plain_resources")
+    assert locations[("cognito-user-pool-mfa-required", "pool")] == [("__main__.py", 5)]
+    table = run_cli(
+        "--stack",
+        "dev",
+        "--cwd",
+        str(FOREIGN / "plain_resources"),
+        "--policy-pack",
+        str(REPO / "policies"),
+    ).stdout
+    assert "declared at: __main__.py:5" in table
+    assert "configured in:" not in table
+
+
+def test_config_numbers_print_as_integers_in_messages() -> None:
+    _, report, _ = gate_json("plain_resources")
+    messages = [v["message"] for v in report["violations"]]
+    assert any("at least 12 " in message for message in messages), messages
+    assert not [m for m in messages if re.search(r"\b\d+\.0\b", m)]
+
+
+def test_a_component_librarys_resources_name_their_line_and_the_line_that_built_them() -> None:
+    code, report, stderr = gate_json("component_library")
+    assert code in (0, 1), stderr
+    by_resource = {(v["policy"], v["resource"]["name"]): v for v in report["violations"]}
+    orders = by_resource[("cognito-password-min-length", "orders-pool")]["location"]
+    assert orders["declaredAt"] == [
+        {
+            "file": "lib/identity.py",
+            "line": line_of("component_library/lib/identity.py", "UserPool("),
+        },
+        {
+            "file": "__main__.py",
+            "line": line_of("component_library/__main__.py", "AppIdentity(app)"),
+        },
+    ]
+    # The loop runs over the `apps` config list: each pool also points at its own list item.
+    assert orders["fromConfig"] is True
+    assert (orders["file"], orders["line"]) == ("Pulumi.dev.yaml", 4)
+    billing = by_resource[("cognito-password-min-length", "billing-pool")]["location"]
+    assert billing["line"] == 5
+    locations = sarif_locations("component_library")
+    assert locations[("cognito-password-min-length", "orders-pool")] == [
+        ("Pulumi.dev.yaml", 4),
+        ("lib/identity.py", line_of("component_library/lib/identity.py", "UserPool(")),
+    ]
+    (client,) = [r for r in report["plan"]["resources"] if r["name"] == "orders-client"]
+    (pool,) = [r for r in report["plan"]["resources"] if r["name"] == "orders-pool"]
+    assert pool["urn"] in client["dependencies"]  # depends_on reaches the engine's record
