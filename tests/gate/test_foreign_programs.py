@@ -170,3 +170,25 @@ def test_a_component_librarys_resources_name_their_line_and_the_line_that_built_
     (client,) = [r for r in report["plan"]["resources"] if r["name"] == "orders-client"]
     (pool,) = [r for r in report["plan"]["resources"] if r["name"] == "orders-pool"]
     assert pool["urn"] in client["dependencies"]  # depends_on reaches the engine's record
+
+
+def test_stack_reference_outputs_are_unknown_and_secrets_stay_secret() -> None:
+    """Another stack's outputs cannot be read offline: unknown, as at a preview of a new stack.
+    A secret from config is shown as `[secret]` in every format, never its value."""
+    code, report, stderr = gate_json("stack_reference_secrets")
+    assert code == 0, stderr
+    inputs = inputs_of(report, "google")
+    assert inputs["userPoolId"] == "[unknown]"
+    assert inputs["providerDetails"]["client_secret"] == "[secret]"
+    for report_format in ("table", "json", "sarif", "markdown"):
+        run = run_cli(
+            "--stack",
+            "dev",
+            "--cwd",
+            str(FOREIGN / "stack_reference_secrets"),
+            "--policy-pack",
+            str(REPO / "policies"),
+            "--format",
+            report_format,
+        )
+        assert "placeholder-for-tests" not in run.stdout + run.stderr, report_format
