@@ -15,7 +15,7 @@ GRAPH ?=
 LOCAL_AWS_PORT ?= 4566
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test unit lint format preview bench lock clean local-aws
+.PHONY: help setup test unit lint format preview bench lock clean local-aws mutation
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -65,6 +65,27 @@ bench: $(STAMP) ## Print the benchmark numbers (gate timings, import throughput)
 	$(PY) bench/gate_timing.py
 	$(PY) bench/ops_import.py --aws-like
 	$(PY) bench/ops_export.py
+
+# Mutation testing of the identity-ops core (docs/testing.md); not part of `make test` or CI: each
+# module takes minutes on 2 cores. mutmut (config: setup.cfg [mutmut]) runs niced in a scratch copy
+# of the tree, so its `mutants/` folder never lands in the repository; then one score per module.
+MUTATE ?= identity_ops.srp identity_ops.validation identity_ops.ratelimit
+MUTATION_DIR ?= /tmp/$(notdir $(CURDIR))-mutation
+MUTMUT := $(CURDIR)/$(VENV)/bin/mutmut
+
+mutation: $(STAMP) ## Mutation score per module (MUTATE=identity_ops.srp for one; slow, not in CI).
+	rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR)
+	tar --exclude=./.venv --exclude=./.git --exclude='./.*cache' --exclude=./.hypothesis -cf - . \
+		| tar -xf - -C $(MUTATION_DIR)
+	cd $(MUTATION_DIR) && for module in $(MUTATE); do \
+		nice -n 19 $(MUTMUT) run "$$module.*" >/dev/null || exit 1; done
+	cd $(MUTATION_DIR) && $(MUTMUT) results --all true | awk -F': ' \
+		'$$2 == "not checked" { next } \
+		 { split($$1, name, "."); module = name[1] "." name[2]; sub(/^ +/, "", module); \
+		   total[module]++; if ($$2 == "killed" || $$2 == "timeout") killed[module]++ } \
+		 END { for (m in total) printf "%-26s %4d/%-4d mutants killed (%.0f%%)\n", \
+		   m, killed[m], total[m], 100 * killed[m] / total[m] }' | sort
+	@echo "survivors: cd $(MUTATION_DIR) && $(MUTMUT) results  (then: $(MUTMUT) show NAME)"
 
 lock: | $(UV) ## Re-pin every transitive dependency into constraints.txt from a fresh resolve.
 	$(UV) pip compile --quiet --python-version 3.11 --no-header --output-file constraints.txt requirements-dev.txt

@@ -201,6 +201,7 @@ pulumi.export(
         "deploy": pipelines.deploy_role_arn,
         "preview": pipelines.preview_role_arn,
         "operator": pipelines.operator_role_arn,
+        "planner": pipelines.planner_role_arn,
     }
     if pipelines
     else None,

@@ -1,8 +1,10 @@
-"""The identities the GitHub workflows assume: OIDC trust and three least-privilege roles.
+"""The identities the GitHub workflows assume: OIDC trust and least-privilege roles.
 
 * deploy role: ``pulumi up`` from the stack's protected GitHub environment (or branch);
 * preview role: read-only, for previews on main (and, opt-in, pull requests) and drift checks;
-* operator role: the Cognito actions identity-ops calls, on this stack's user pool only.
+* operator role: the Cognito actions identity-ops calls, on this stack's user pool only;
+* planner role (optional): only the reads of those actions (and the import files' S3 prefix),
+  for the user-management dry run that writes the plan reviewers approve.
 
 Each role trusts only tokens from GitHub's OIDC provider whose audience is STS and whose subject
 is one of the exact ``repo:OWNER/NAME:...`` values the settings allow. The role names start with
@@ -24,7 +26,7 @@ import pulumi
 import pulumi_aws.iam as iam
 
 from components.base import AwsScope, Statement, child, document, type_token
-from settings.pipelines import GITHUB_OIDC_HOST, PipelinesSettings
+from settings.pipelines import GITHUB_OIDC_HOST, ImportSource, PipelinesSettings
 
 STS_AUDIENCE = "sts.amazonaws.com"
 MANAGED_POLICY_ARN = re.compile(r"arn:aws[a-z-]*:iam::(aws|\d{12}):policy/[\w+=,.@/-]+")
@@ -37,10 +39,14 @@ OPERATOR_COGNITO_ACTIONS: tuple[str, ...] = (
     "cognito-idp:AdminConfirmSignUp",
     "cognito-idp:AdminCreateUser",
     "cognito-idp:AdminDeleteUser",
+    "cognito-idp:AdminDeleteUserAttributes",
     "cognito-idp:AdminDisableUser",
     "cognito-idp:AdminEnableUser",
     "cognito-idp:AdminGetUser",
+    "cognito-idp:AdminListDevices",
+    "cognito-idp:AdminListGroupsForUser",
     "cognito-idp:AdminListUserAuthEvents",
+    "cognito-idp:AdminRemoveUserFromGroup",
     "cognito-idp:AdminResetUserPassword",
     "cognito-idp:AdminSetUserMFAPreference",
     "cognito-idp:AdminUpdateUserAttributes",
@@ -218,6 +224,47 @@ def github_trust_policy(provider_arn: str, subjects: Sequence[str]) -> str:
     )
 
 
+READ_ONLY_VERBS: tuple[str, ...] = ("Describe", "Get", "List", "AdminGet", "AdminList")
+
+PLANNER_COGNITO_ACTIONS: tuple[str, ...] = tuple(
+    action
+    for action in OPERATOR_COGNITO_ACTIONS
+    if action.split(":")[1].startswith(READ_ONLY_VERBS)
+)
+"""What identity-ops needs to *plan*: every read it makes, none of its writes."""
+
+
+def planner_policy(pool_arn: str, imports: ImportSource | None, partition: str) -> str:
+    """Read users of this pool (to write a plan) and, where set, the import files' S3 prefix."""
+    statements: list[Statement] = [
+        {
+            "Sid": "ReadUsersOfThisPool",
+            "Effect": "Allow",
+            "Action": list(PLANNER_COGNITO_ACTIONS),
+            "Resource": pool_arn,
+        }
+    ]
+    if imports is not None:
+        statements.append(
+            {
+                "Sid": "ReadImportFiles",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:{partition}:s3:::{imports.bucket}/{imports.prefix}*",
+            }
+        )
+        if imports.kms_key_arn is not None:
+            statements.append(
+                {
+                    "Sid": "DecryptImportFiles",
+                    "Effect": "Allow",
+                    "Action": "kms:Decrypt",
+                    "Resource": imports.kms_key_arn,
+                }
+            )
+    return document(statements)
+
+
 def operator_policy(pool_arn: str) -> str:
     """Exactly the Cognito actions identity-ops calls, on this pool and nothing else."""
     return document(
@@ -232,7 +279,9 @@ def operator_policy(pool_arn: str) -> str:
     )
 
 
-def state_objects(bucket_arn: str, project: str, stack: str, *, write: bool) -> tuple[list[str], list[str]]:
+def state_objects(
+    bucket_arn: str, project: str, stack: str, *, write: bool
+) -> tuple[list[str], list[str]]:
     """The state-bucket objects of one stack: (readable, writable) ARNs.
 
     Pulumi's DIY backend keeps each stack apart under ``.pulumi/``: the checkpoint at
@@ -387,7 +436,7 @@ class PipelineIdentitiesArgs:
 
 
 class PipelineIdentities(pulumi.ComponentResource):
-    """GitHub OIDC trust (a new provider or the account's existing one) and the three roles."""
+    """GitHub OIDC trust (a new provider or the account's existing one) and the pipeline roles."""
 
     oidc_provider_arn: pulumi.Output[str]
     """The GitHub OIDC provider the roles trust."""
@@ -396,7 +445,9 @@ class PipelineIdentities(pulumi.ComponentResource):
     preview_role_arn: pulumi.Output[str]
     """Read-only role for pull-request previews and drift checks."""
     operator_role_arn: pulumi.Output[str]
-    """Role for identity-ops jobs (user-management workflow), on this pool only."""
+    """Role for identity-ops jobs that change users (the reviewed apply job), on this pool only."""
+    planner_role_arn: pulumi.Output[str] | None
+    """Read-only role for identity-ops plans (the user-management dry run), when configured."""
 
     def __init__(
         self, name: str, args: PipelineIdentitiesArgs, opts: pulumi.ResourceOptions | None = None
@@ -458,12 +509,26 @@ class PipelineIdentities(pulumi.ComponentResource):
             "identity-ops jobs of the user-management workflow, on this pool only",
             args,
         )
+        self.planner_role_arn: pulumi.Output[str] | None = None
+        if settings.planner is not None:
+            imports = settings.imports
+            self.planner_role_arn = self._role(
+                name,
+                "planner",
+                github_subjects(repository, settings.planner.environments),
+                pulumi.Output.from_input(args.pool_arn).apply(
+                    lambda arn: planner_policy(arn, imports, AwsScope.of_pool(arn).partition)
+                ),
+                "read-only: identity-ops plans (user-management dry runs), on this pool only",
+                args,
+            )
         self.register_outputs(
             {
                 "oidcProviderArn": self.oidc_provider_arn,
                 "deployRoleArn": self.deploy_role_arn,
                 "previewRoleArn": self.preview_role_arn,
                 "operatorRoleArn": self.operator_role_arn,
+                "plannerRoleArn": self.planner_role_arn,
             }
         )
 

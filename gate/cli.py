@@ -144,6 +144,97 @@ def preview(
     raise typer.Exit(result.exit_code)
 
 
+@app.command()
+def audit(
+    region: Annotated[str, typer.Option(help="AWS Region to read.")],
+    policy_pack_config: Annotated[
+        Path,
+        typer.Option(help="Policy config JSON to judge with (e.g. policies/config/prod.json)."),
+    ],
+    profile: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="AWS profile to read with (repeatable; default: the default credentials)."
+        ),
+    ] = None,
+    pool_id: Annotated[
+        list[str] | None,
+        typer.Option(help="Audit only this user pool (repeatable; default: every pool)."),
+    ] = None,
+    report_format: Annotated[
+        Format, typer.Option("--format", "-f", help="Report format.")
+    ] = Format.table,
+    endpoint_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Send every request here (an emulator); default: AWS_ENDPOINT_URL or AWS."
+        ),
+    ] = None,
+    allow_partial: Annotated[
+        bool,
+        typer.Option(
+            help="Exit 0/1 even when some required reads were not judged (they stay listed)."
+        ),
+    ] = False,
+    policy_pack: Annotated[
+        Path | None, typer.Option(help="Policy pack folder (default: <project>/policies).")
+    ] = None,
+    max_attempts: Annotated[
+        int, typer.Option(min=1, help="Attempts per AWS request (botocore retries included).")
+    ] = 5,
+    stack: Annotated[
+        str | None,
+        typer.Option(
+            "--stack",
+            "-s",
+            help="Also compare the pools with what this stack would deploy (advisory `live-drift` findings).",
+        ),
+    ] = None,
+    cwd: Annotated[
+        Path, typer.Option("--cwd", "-C", help="Project folder (or a folder inside it).")
+    ] = Path(),
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the report to FILE; the verdict still goes to stderr."
+        ),
+    ] = None,
+) -> None:
+    """Judge DEPLOYED user pools (read-only) with the same pack and reports as `preview`.
+
+    Exit codes: 0 no mandatory violation; 1 mandatory violations; 2 the audit could not run, or a
+    required read was not judged (unless --allow-partial).
+    """
+    from gate.live.run import AuditOptions, run_audit
+    from gate.reports import render
+
+    options = AuditOptions(
+        region=region,
+        policy_pack_config=policy_pack_config,
+        profiles=tuple(profile or [None]),
+        pool_ids=tuple(pool_id or []),
+        endpoint_url=endpoint_url,
+        policy_pack=policy_pack,
+        project_dir=cwd,
+        allow_partial=allow_partial,
+        max_attempts=max_attempts,
+        stack=stack,
+    )
+    try:
+        result = run_audit(options)
+    except GateError as error:
+        typer.echo(f"error: {error.message}", err=True)
+        raise typer.Exit(error.exit_code) from None
+    color = output is None and report_format is Format.table and color_allowed(sys.stdout.isatty())
+    report = render(result, report_format.value, None, color=color)
+    if output is None:
+        sys.stdout.write(report)
+    else:
+        _write(output, report)
+        typer.echo(result.verdict(), err=True)
+    raise typer.Exit(result.exit_code)
+
+
 def _parse_also(value: str) -> tuple[Format, Path]:
     """`sarif=out/prod.sarif` -> (Format.sarif, Path); a bad value is a command-line error (2)."""
     name, _, path = value.partition("=")

@@ -62,6 +62,7 @@ class GateResult:
     locations: dict[str, SourceLocation] = field(default_factory=dict)
     not_judged: tuple[NotJudged, ...] = ()
     allow_partial: bool = False
+    extra_checks: tuple[PolicyMeta, ...] = ()  # checks of this run only (`gate audit --stack`)
 
     @property
     def mode(self) -> str:
@@ -89,12 +90,12 @@ class GateResult:
     @property
     def gate_checks(self) -> tuple[PolicyMeta, ...]:
         """The checks the gate runs itself besides the pack's policies (`aws-api-model`)."""
-        return GATE_CHECKS
+        return (*GATE_CHECKS, *self.extra_checks)
 
     def policy(self, name: str) -> PolicyMeta | None:
         """A pack policy or a gate check, by name."""
         return policy_index(self.info).get(name) or next(
-            (check for check in GATE_CHECKS if check.name == name), None
+            (check for check in self.gate_checks if check.name == name), None
         )
 
     def controls(self, finding: Finding) -> list[str]:

@@ -171,18 +171,24 @@ class Executor(Generic[ItemT]):
             self.progress.advance()
 
     def _attempt(self, item: ItemT, uncertain: bool) -> Outcome:
-        """Run the action for one item, retrying throttles and transient faults."""
+        """Run the action for one item, retrying throttles and transient faults.
+
+        Each attempt reports to the limiter how it ended, so a throttle slows its quota category
+        and an attempt that went through lets the categories it used recover.
+        """
         throttles = transients = 0
         while True:
+            self._begin_attempt()
             try:
-                return self.action(item, uncertain)
+                outcome = self.action(item, uncertain)
             except ClientError as error:
                 code = error_code(error)
-                if code in THROTTLING_CODES and throttles < self.retry.throttle_retries:
-                    throttles += 1
-                    self._throttled(error)
-                    self._sleep(self.retry.delay(throttles))
-                    continue
+                if code in THROTTLING_CODES:
+                    self._end_attempt(str(error.operation_name or ""))
+                    if throttles < self.retry.throttle_retries:
+                        throttles += 1
+                        self._sleep(self.retry.delay(throttles))
+                        continue
                 if http_status(error) >= 500 and transients < self.retry.transient_retries:
                     transients += 1
                     self._sleep(self.retry.delay(transients))
@@ -194,14 +200,19 @@ class Executor(Generic[ItemT]):
                     self._sleep(self.retry.delay(transients))
                     continue
                 return Outcome("failed", f"connection error: {error}", "ConnectionError")
+            else:
+                self._end_attempt()
+                return outcome
             finally:
                 uncertain = True  # a retried action may have partly succeeded already
 
-    def _throttled(self, error: ClientError) -> None:
-        if self.limiter is None:
-            return
-        operation = str(error.operation_name or "")
-        self.limiter.record(operation, throttled=True)
+    def _begin_attempt(self) -> None:
+        if self.limiter is not None:
+            self.limiter.begin_attempt()
+
+    def _end_attempt(self, throttled_operation: str | None = None) -> None:
+        if self.limiter is not None:
+            self.limiter.end_attempt(throttled_operation)
 
     def _sleep(self, seconds: float) -> None:
         deadline = time.monotonic() + seconds

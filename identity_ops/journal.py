@@ -17,6 +17,11 @@ uncertain, which the resume handles.
 
 The journal is keyed by the job (command, pool, options) and the input's content hash, so the same
 command on the same file resumes, and an edited file starts a new journal.
+
+Failed items are ``done`` too, so a plain re-run does not repeat them; the report says how many
+failed in an earlier run (``failed_at_open``). ``retry_failed`` re-opens exactly those: it appends a
+``started`` record for each, which makes them uncertain, so the next run sends them again in the
+way that accepts an earlier partial effect.
 """
 
 from __future__ import annotations
@@ -36,6 +41,25 @@ from identity_ops.errors import UsageError
 JOURNAL_DIR = Path(".identity-ops") / "journals"
 JOURNAL_DIR_ENV = "IDENTITY_OPS_JOURNAL_DIR"
 DONE_SYNC_INTERVAL = 1.0  # seconds between fsyncs of done records
+FAILED = "failed"
+
+_skip_lock = threading.Lock()
+_skips = 0
+
+
+def skipped_items() -> int:
+    """How many items journals have reported as already done, in this process so far.
+
+    The executor asks ``is_done`` right before it skips an item of a resumed run; the progress bar
+    reads this counter to keep those skips out of this run's rate and ETA.
+    """
+    return _skips
+
+
+def _count_skip() -> None:
+    global _skips
+    with _skip_lock:
+        _skips += 1
 
 
 def journal_path(command: str, pool_id: str, *parts: str) -> Path:
@@ -65,6 +89,8 @@ class Journal:
         self.path = path
         self.header = header
         self.entries: dict[str, Entry] = {}
+        #: items that had failed when the journal was opened and were not run again since
+        self.failed_at_open: set[str] = set()
         self._lock = threading.Lock()
         self._handle: TextIO | None = None
         self._last_sync = time.monotonic()
@@ -84,7 +110,18 @@ class Journal:
             raise UsageError(f"journal {path}: cannot open ({error.strerror})") from None
         if not journal.entries and path.stat().st_size == 0:
             journal._append({"journal": header})
+        journal.failed_at_open = {
+            entry.item
+            for entry in journal.entries.values()
+            if entry.state == "done" and entry.outcome == FAILED
+        }
         return journal
+
+    def retry_failed(self) -> int:
+        """Make the items that failed earlier uncertain, so the next run sends them again."""
+        items = sorted(self.failed_at_open)
+        self.started((item, self.entries[item].username) for item in items)
+        return len(items)
 
     def _load(self) -> None:
         valid_bytes = 0
@@ -130,13 +167,17 @@ class Journal:
                 self._last_sync = now
             for record in records:
                 self._apply(record)
+                self.failed_at_open.discard(str(record.get("item", "")))
 
     def state(self, item: str) -> Entry | None:
         return self.entries.get(item)
 
     def is_done(self, item: str) -> bool:
         entry = self.entries.get(item)
-        return entry is not None and entry.state == "done"
+        done = entry is not None and entry.state == "done"
+        if done:
+            _count_skip()
+        return done
 
     def is_uncertain(self, item: str) -> bool:
         entry = self.entries.get(item)
@@ -175,3 +216,18 @@ class Journal:
                 os.fsync(self._handle.fileno())
                 self._handle.close()
                 self._handle = None
+
+
+def retry_failed_items(path: Path, header: dict[str, Any], *, fresh: bool = False) -> int:
+    """``--retry-failed``: re-open the failed items of the journal at ``path``; return how many."""
+    if fresh:
+        raise UsageError(
+            "--retry-failed re-runs the failed items of the journal, --fresh discards it: choose one"
+        )
+    if not path.exists():
+        return 0
+    journal = Journal.open(path, header)
+    try:
+        return journal.retry_failed()
+    finally:
+        journal.close()

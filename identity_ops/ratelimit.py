@@ -5,6 +5,12 @@ UserUpdate operations share 25 RPS, summed over every pool). A bulk job that ign
 answered with ``TooManyRequestsException`` and competes with production sign-ins, so every request
 identity-ops sends passes through the token bucket of its category first. The limiter hooks into
 botocore's ``before-send`` event, so retries are paced too.
+
+The rate adapts in both directions (AWS asks callers that exceed a quota to back off and retry,
+https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html): a throttled attempt lowers
+its category's rate, and every attempt that goes through raises it again, up to the configured
+quota. The hook notes, per worker thread, which categories an attempt sent to; the executor says
+how the attempt ended (``begin_attempt`` / ``end_attempt``).
 """
 
 from __future__ import annotations
@@ -111,12 +117,19 @@ class TokenBucket:
     Each ``acquire`` reserves the next free slot under a lock and sleeps outside it, so any number
     of threads share one steady rate. ``throttled`` lowers the rate when the service still says
     "Rate exceeded" (someone else uses the same account quota); successes restore it slowly.
+    ``clock`` and ``sleep`` are injectable so tests can pace on a fake clock.
     """
 
-    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.configured_rate = rate
         self._rate = rate
         self._clock = clock
+        self._sleep = sleep
         self._next_slot = 0.0
         self._lock = threading.Lock()
 
@@ -133,7 +146,7 @@ class TokenBucket:
             self._next_slot = slot + 1.0 / self._rate
         delay = slot - now
         if delay > 0:
-            time.sleep(delay)
+            self._sleep(delay)
 
     def throttled(self) -> None:
         if self.configured_rate <= 0:
@@ -153,10 +166,18 @@ class RateLimiter:
     """One token bucket per quota category; categories not listed are unlimited."""
 
     rates: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_QUOTAS))
-    _buckets: dict[str, TokenBucket] = field(init=False, default_factory=dict)
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    _buckets: dict[str, TokenBucket] = field(init=False, repr=False, default_factory=dict)
+    _attempts: threading.local = field(
+        init=False, repr=False, compare=False, default_factory=threading.local
+    )
 
     def __post_init__(self) -> None:
-        self._buckets = {category: TokenBucket(rate) for category, rate in self.rates.items()}
+        self._buckets = {
+            category: TokenBucket(rate, self.clock, self.sleep)
+            for category, rate in self.rates.items()
+        }
 
     def bucket_for(self, operation: str) -> TokenBucket | None:
         category = OPERATION_CATEGORY.get(operation)
@@ -164,21 +185,40 @@ class RateLimiter:
 
     def before_send(self, event_name: str, **_: Any) -> None:
         """botocore ``before-send`` hook: wait for a token of the operation's category."""
-        bucket = self.bucket_for(event_name.rsplit(".", 1)[-1])
+        operation = event_name.rsplit(".", 1)[-1]
+        bucket = self.bucket_for(operation)
         if bucket is not None:
             bucket.acquire()
+            self._sent_this_attempt().add(operation)
 
-    def record(self, operation: str, *, throttled: bool) -> None:
-        bucket = self.bucket_for(operation)
-        if bucket is None:
-            return
-        if throttled:
-            bucket.throttled()
-        else:
+    def begin_attempt(self) -> None:
+        """The calling thread starts one attempt of a work item: forget what it sent before."""
+        self._sent_this_attempt().clear()
+
+    def end_attempt(self, throttled_operation: str | None = None) -> None:
+        """The calling thread's attempt ended: slow down or recover the categories it used.
+
+        The throttled operation's category (if any) slows down; every other category the attempt
+        sent to was answered, so it recovers a little towards its configured rate.
+        """
+        sent = self._sent_this_attempt()
+        answered = {bucket for op in sent if (bucket := self.bucket_for(op)) is not None}
+        sent.clear()
+        throttled = self.bucket_for(throttled_operation) if throttled_operation else None
+        if throttled is not None:
+            throttled.throttled()
+            answered.discard(throttled)
+        for bucket in answered:
             bucket.succeeded()
 
     def current_rates(self) -> dict[str, float]:
         return {category: bucket.rate for category, bucket in self._buckets.items()}
+
+    def _sent_this_attempt(self) -> set[str]:
+        sent: set[str] | None = getattr(self._attempts, "operations", None)
+        if sent is None:
+            sent = self._attempts.operations = set()
+        return sent
 
 
 def parse_rate_overrides(values: list[str], *, unlimited: bool = False) -> dict[str, float]:

@@ -7,7 +7,15 @@ they belong to so that one bad row never hides the others.
 CSV: a header row, then one user per record; ``username`` is required, every other column is a
 pool attribute by its Cognito name, ``groups`` lists group names separated by ``;``. Columns whose
 name starts with ``#`` are comments (the failed-rows file puts the reason in ``#error``).
-JSONL: one JSON object per line with the same keys; ``groups`` may also be a JSON list.
+JSONL: one JSON object per line with the same keys; ``groups`` may also be a JSON list. An object
+whose keys all start with ``#`` is a comment line (the failed-rows file puts one before each failed
+line, which it copies byte for byte).
+
+Formula-safe cells: a CSV written by ``users export`` neutralises cells a spreadsheet would run as
+a formula (OWASP "CSV Injection": a leading ``=``, ``+``, ``-``, ``@``, tab or CR gets a ``'``
+prefix) and says so with the comment column ``#cells:quoted``. Only in a file with that column does
+the reader remove one leading ``'`` from every cell, and the writer prefixes every cell that already
+starts with ``'`` too, so the round trip is exact and a hand-made file is never altered.
 """
 
 from __future__ import annotations
@@ -28,6 +36,11 @@ GROUPS_COLUMN = "groups"
 GROUP_SEPARATOR = ";"
 COMMENT_PREFIX = "#"
 ERROR_COLUMN = "#error"
+#: Header marker of a CSV whose cells were neutralised (see the module docstring).
+QUOTED_CELLS_COLUMN = "#cells:quoted"
+#: https://owasp.org/www-community/attacks/CSV_Injection: cells starting with these run as formulas.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CELL_QUOTE = "'"
 
 #: A field this long is certainly not a Cognito value (max 2048); larger ones stop the parse.
 FIELD_SIZE_LIMIT = 1 << 20
@@ -85,6 +98,27 @@ def _has_undecodable(text: str) -> bool:
     return any("\udc80" <= char <= "\udcff" for char in text)
 
 
+def is_formula_like(value: str) -> bool:
+    """True if a spreadsheet would evaluate the cell."""
+    return value.startswith(FORMULA_TRIGGERS)
+
+
+def neutralise_cell(value: str, *, reversible: bool = True) -> str:
+    """Prefix ``'`` to a cell a spreadsheet would evaluate.
+
+    ``reversible`` (a file with the ``#cells:quoted`` marker) also prefixes a cell that already
+    starts with ``'``, so ``restore_cell`` gives back exactly the original.
+    """
+    if is_formula_like(value) or (reversible and value.startswith(CELL_QUOTE)):
+        return CELL_QUOTE + value
+    return value
+
+
+def restore_cell(value: str) -> str:
+    """Undo ``neutralise_cell``: drop the one ``'`` it added."""
+    return value[1:] if value.startswith(CELL_QUOTE) else value
+
+
 def _open_text(path: Path) -> io.TextIOWrapper:
     # utf-8-sig drops a BOM; surrogateescape keeps bad bytes so the row they are in can be named.
     try:
@@ -114,6 +148,7 @@ def read_csv(path: Path) -> Iterator[RawRow]:
             raise UsageError(f"{path}:1: the header row is not valid CSV ({error})") from None
         header = [name.strip() for name in header]
         _check_header(path, header)
+        quoted = QUOTED_CELLS_COLUMN in header
         line = reader.line_num + 1
         while True:
             try:
@@ -127,6 +162,8 @@ def read_csv(path: Path) -> Iterator[RawRow]:
             start, line = line, reader.line_num + 1
             if not record or all(not value.strip() for value in record):
                 continue
+            if quoted:
+                record = [restore_cell(value) for value in record]
             yield _csv_row(start, header, record)
 
 
@@ -155,29 +192,47 @@ def _csv_row(line: int, header: list[str], record: list[str]) -> RawRow:
     return row
 
 
+def jsonl_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, raw bytes) of a JSONL file; lines end at ``\\n`` only, as JSON Lines says."""
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read ({error.strerror})") from None
+    with handle:
+        yield from enumerate(handle, start=1)
+
+
 def read_jsonl(path: Path) -> Iterator[RawRow]:
     """Stream the objects of a JSONL file; a line that is not an object is a row problem."""
-    with _open_text(path) as handle:
-        for number, text in enumerate(handle, start=1):
-            if not text.strip():
-                continue
-            row = RawRow(line=number, fields={})
-            if _has_undecodable(text):
-                row.problems.append(("", "not valid UTF-8 (save the file as UTF-8)"))
-                yield row
-                continue
-            try:
-                value = json.loads(text)
-            except json.JSONDecodeError as error:
-                row.problems.append(("", f"not valid JSON ({error.msg} at column {error.colno})"))
-                yield row
-                continue
-            if not isinstance(value, dict):
-                row.problems.append(("", f"expected a JSON object, got {type(value).__name__}"))
-                yield row
-                continue
-            row.fields = _jsonl_fields(value, row)
+    for number, raw in jsonl_lines(path):
+        text = raw.decode("utf-8", "surrogateescape")
+        if number == 1:
+            text = text.removeprefix("\ufeff")  # a BOM
+        if not text.strip():
+            continue
+        row = _jsonl_row(number, text)
+        if row is not None:
             yield row
+
+
+def _jsonl_row(number: int, text: str) -> RawRow | None:
+    """The row of one JSONL line; ``None`` for a comment line (every key starts with ``#``)."""
+    row = RawRow(line=number, fields={})
+    if _has_undecodable(text):
+        row.problems.append(("", "not valid UTF-8 (save the file as UTF-8)"))
+        return row
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        row.problems.append(("", f"not valid JSON ({error.msg} at column {error.colno})"))
+        return row
+    if not isinstance(value, dict):
+        row.problems.append(("", f"expected a JSON object, got {type(value).__name__}"))
+        return row
+    if value and all(str(key).startswith(COMMENT_PREFIX) for key in value):
+        return None
+    row.fields = _jsonl_fields(value, row)
+    return row
 
 
 def _jsonl_fields(value: Mapping[str, Any], row: RawRow) -> dict[str, str]:

@@ -2,6 +2,9 @@
 
 Cognito uses the 3072-bit group of RFC 5054 with g = 2, SHA-256, the key derived by HKDF with the
 info string "Caldera Derived Key", and signs ``pool-suffix + user id + secret block + timestamp``.
+The challenge answer (PASSWORD_CLAIM_SIGNATURE, PASSWORD_CLAIM_SECRET_BLOCK, TIMESTAMP):
+https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html
+AWS does not publish the math; tests/ops/test_srp_oracle.py checks it against pycognito's AWSSRP.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ The JWKS is fetched from an explicit URL, never derived from the token's ``iss``
 emulator the issuer still names the real AWS host. Default URL: the real
 ``https://cognito-idp.<region>.amazonaws.com/<pool>/.well-known/jwks.json``, or
 ``<endpoint-url>/<pool>/.well-known/jwks.json`` when an endpoint URL is given.
+The checks are the ones AWS lists (signature by a JWKS key, ``iss``, ``aud`` of ID tokens,
+``client_id`` of access tokens, ``token_use``, ``exp``):
+https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
 """
 
 from __future__ import annotations

@@ -36,8 +36,12 @@ METADATA_COLUMNS = frozenset(
 #: Read-only values an export carries; an import ignores them (and says so in its report).
 IGNORED_COLUMNS = (METADATA_COLUMNS - {ENABLED_COLUMN}) | READ_ONLY_ATTRIBUTES
 
+#: Username 1..128 characters (UsernameType):
+#: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html
 MAX_USERNAME_LENGTH = 128
+#: Any attribute value: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AttributeType.html
 MAX_VALUE_LENGTH = 2048
+#: Groups a user can belong to: https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html
 MAX_GROUPS_PER_ROW = 100
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -103,6 +103,29 @@ class OperatorTrust(SettingsModel):
             yield problem("environments", name, "is listed twice")
 
 
+class PlannerTrust(SettingsModel):
+    """The GitHub environments whose jobs may *plan* identity-ops changes: read users, write
+    nothing. The user-management dry run runs here, so what an unreviewed run can touch is
+    read-only; only the apply job, in an operator environment with reviewers, can change users."""
+
+    environments: Annotated[tuple[EnvironmentName, ...], Field(min_length=1)]
+
+    def cross_checks(self) -> Iterator[ConfigProblem]:
+        for name in sorted(duplicates(self.environments)):
+            yield problem("environments", name, "is listed twice")
+
+
+class ImportSource(SettingsModel):
+    """Where import files for the user-management workflow live: an S3 prefix (with SSE-KMS),
+    never the repository, so people's data stays out of git history."""
+
+    bucket: BucketName
+    prefix: Annotated[str, Field(pattern=r"^[A-Za-z0-9!_.*'()/-]{0,512}$")] = (
+        "identity-ops-imports/"
+    )
+    kms_key_arn: KmsKeyArn | None = None
+
+
 class StateBackend(SettingsModel):
     """The self-managed Pulumi backend the workflows use: an S3 bucket and its KMS key."""
 
@@ -111,13 +134,15 @@ class StateBackend(SettingsModel):
 
 
 class PipelinesSettings(SettingsModel):
-    """``enterprise-identity:pipelines``: GitHub OIDC trust and the three pipeline roles."""
+    """``enterprise-identity:pipelines``: GitHub OIDC trust and the pipeline roles."""
 
     repository: Repository
     oidc_provider_arn: OidcProviderArn | None = None
     deploy: DeployTrust
     preview: PreviewTrust = PreviewTrust()
     operator: OperatorTrust
+    planner: PlannerTrust | None = None
+    imports: ImportSource | None = None
     state_backend: StateBackend | None = None
     max_session_hours: Annotated[int, Field(ge=1, le=12)] = 1
 
@@ -129,4 +154,18 @@ class PipelinesSettings(SettingsModel):
                 deploy_environment,
                 "is the deploy environment; identity-ops jobs need their own environment so "
                 "that they can never assume the deploy role",
+            )
+        planner = self.planner.environments if self.planner else ()
+        for name in sorted(set(planner) & {*self.operator.environments, deploy_environment}):
+            yield problem(
+                ("planner", "environments"),
+                name,
+                "is also a deploy or operator environment; the planning (dry-run) environment "
+                "must be one that can only read",
+            )
+        if self.imports is not None and self.planner is None:
+            yield problem(
+                "imports",
+                None,
+                "needs `planner`: the dry run reads import files with the read-only planner role",
             )

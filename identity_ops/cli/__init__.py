@@ -40,6 +40,7 @@ app.add_typer(mfa.app, name="mfa")
 app.add_typer(report.app, name="report")
 app.add_typer(health.app, name="health")
 app.add_typer(auth.app, name="auth")
+app.command("apply")(users.apply_plan)
 
 
 def _stop(_signum: int, _frame: FrameType | None) -> None:

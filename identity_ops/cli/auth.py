@@ -6,9 +6,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from identity_ops.cli.common import Target, aws_command
+from identity_ops.cli.common import READ_ONLY, Target, aws_command
 from identity_ops.errors import CheckFailedError, UsageError
-from identity_ops.jobs.smoke import SmokeOptions, run_smoke
+from identity_ops.jobs.smoke import SmokeOptions, check_totp_secret, run_smoke
 from identity_ops.stack import CLIENT_IDS_KEY, JWKS_URL_KEY, load_stack_outputs, stack_value
 
 app = typer.Typer(help="Sign-in checks against a deployed pool.", no_args_is_help=True)
@@ -26,7 +26,7 @@ def _secret_from_env(flag: str, name: str | None, *, required: bool) -> str | No
 
 
 @app.command("smoke")
-@aws_command
+@aws_command(without=READ_ONLY)
 def smoke(
     target: Target,
     username: Annotated[
@@ -75,11 +75,14 @@ def smoke(
     if jwks_url is None and target.stack and not target.clients.settings.effective_endpoint:
         found = load_stack_outputs(target.stack).get(JWKS_URL_KEY)
         jwks_url = str(found) if found else None
+    totp_secret = _secret_from_env("--totp-secret-env", totp_secret_env, required=False)
+    if totp_secret:
+        check_totp_secret(totp_secret, f"--totp-secret-env {totp_secret_env}")
     options = SmokeOptions(
         client_id=resolved_client,
         username=username,
         password=_secret_from_env("--password-env", password_env, required=True) or "",
-        totp_secret=_secret_from_env("--totp-secret-env", totp_secret_env, required=False),
+        totp_secret=totp_secret,
         client_secret=_secret_from_env("--client-secret-env", client_secret_env, required=False),
         jwks_url=jwks_url,
     )

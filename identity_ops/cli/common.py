@@ -2,16 +2,24 @@
 
 ``@aws_command`` adds the common flags (--pool-id/--stack, --region, --profile, --endpoint-url,
 --dry-run, --yes, --output, rate limiting and retries) to a command function's signature and
-hands the function a ready ``Target`` instead, so no command repeats them.
+hands the function a ready ``Target`` instead, so no command repeats them. A command says which of
+them it has no use for (``@aws_command(without=READ_ONLY)``: a read-only command's ``--help`` does
+not offer --dry-run, --yes or --concurrency), and whether it reports on several pools at once
+(``several_stacks=True``: ``--stack`` repeatable, ``--all-stacks``; ``Target.per_pool()``).
+
+Errors: one ``error: ...`` line on stderr and the exit code of the error; with ``-o json`` the same
+as one JSON object on stderr, ``{"error": "...", "exitCode": 2}``, so stdout only ever carries the
+report.
 """
 
 import functools
 import inspect
 import json
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import IO, Annotated, Any, cast
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, Annotated, Any, cast, overload
 
 import typer
 from botocore.exceptions import BotoCoreError, ClientError
@@ -20,10 +28,13 @@ from rich.console import Console
 from identity_ops.aws import AwsClients, AwsSettings
 from identity_ops.errors import ExitCode, OpsError, UsageError
 from identity_ops.executor import error_code, error_message
+from identity_ops.jobs.apply import plan_request
+from identity_ops.jobs.planning import PlanRequest
+from identity_ops.plan import PlanSummary
 from identity_ops.ratelimit import RateLimiter, parse_rate_overrides
 from identity_ops.redaction import ScrubbingStream, redact
 from identity_ops.reports import OUTPUT_FORMATS
-from identity_ops.stack import resolve_pool_id
+from identity_ops.stack import resolve_pool_id, stack_outputs_path
 
 
 @dataclass
@@ -39,6 +50,18 @@ class Target:
     yes: bool
     concurrency: int
     stack: str | None = None
+    stacks: tuple[tuple[str, str], ...] = ()  # (stack, pool id) of a several-stack command
+
+    @property
+    def several(self) -> bool:
+        """True when a several-stack command was given more than one pool (or --all-stacks)."""
+        return bool(self.stacks)
+
+    def per_pool(self) -> list["Target"]:
+        """One target per pool of a several-stack command; just this one otherwise."""
+        if not self.stacks:
+            return [self]
+        return [replace(self, pool_id=pool, stack=name, stacks=()) for name, pool in self.stacks]
 
     def confirm(self, question: str) -> None:
         """Ask before a destructive change; ``--yes`` skips, no terminal means refuse."""
@@ -65,9 +88,24 @@ def make_consoles() -> tuple[Console, Console]:
     return Console(file=out), Console(file=err)
 
 
-def fail(console: Console, error: OpsError) -> typer.Exit:
-    console.print(f"[bold red]error:[/] {error}", highlight=False, markup=True, soft_wrap=True)
-    return typer.Exit(int(error.exit_code))
+def fail(console: Console, error: OpsError, output: str = "table") -> typer.Exit:
+    """Print ``error`` (as JSON with ``-o json``) and return the exit to raise."""
+    return report_error(console, str(error), error.exit_code, output)
+
+
+def report_error(
+    console: Console, message: str, code: int, output: str, label: str = "error"
+) -> typer.Exit:
+    """One ``error: ...`` line, or ``{"error": ..., "exitCode": ...}`` with ``-o json``; on stderr."""
+    if output == "json":
+        stream = ScrubbingStream(sys.stderr)
+        stream.write(json.dumps({"error": message, "exitCode": int(code)}) + "\n")
+        stream.flush()
+    else:
+        console.print(
+            f"[bold red]{label}:[/] {message}", highlight=False, markup=True, soft_wrap=True
+        )
+    return typer.Exit(int(code))
 
 
 FilterOption = Annotated[
@@ -137,6 +175,22 @@ MaxAttemptsOption = Annotated[
     typer.Option("--max-attempts", min=1, max=20, help="Total attempts per request (botocore)."),
 ]
 
+StacksOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--stack",
+        help="Read the pool id from the stack's saved outputs: "
+        "$IDENTITY_OPS_STACK_DIR/NAME.json (default stack-outputs/NAME.json); repeatable.",
+    ),
+]
+AllStacksOption = Annotated[
+    bool,
+    typer.Option("--all-stacks", help="Every stack with saved outputs in the stack directory."),
+]
+
+#: Options a command that changes nothing has no use for.
+READ_ONLY = frozenset({"dry_run", "yes", "concurrency"})
+
 _COMMON: list[tuple[str, Any, Any]] = [
     ("pool_id", PoolIdOption, None),
     ("stack", StackOption, None),
@@ -160,7 +214,9 @@ def build_target(values: dict[str, Any], console: Console, errors: Console) -> T
         raise UsageError(
             f"--output {values['output']!r}: expected one of {', '.join(OUTPUT_FORMATS)}"
         )
-    pool_id = resolve_pool_id(values["pool_id"], values["stack"])
+    stacks = _several_stacks(values)
+    stack = stacks[0][0] if stacks else values["stack"]
+    pool_id = stacks[0][1] if stacks else resolve_pool_id(values["pool_id"], stack)
     limiter = RateLimiter(
         parse_rate_overrides(values["rate"] or [], unlimited=values["no_rate_limit"])
     )
@@ -181,43 +237,154 @@ def build_target(values: dict[str, Any], console: Console, errors: Console) -> T
         dry_run=values["dry_run"],
         yes=values["yes"],
         concurrency=values["concurrency"],
-        stack=values["stack"],
+        stack=stack,
+        stacks=stacks,
     )
 
 
-def aws_command(func: Callable[..., None]) -> Callable[..., None]:
-    """Give ``func(target, ...)`` the common options and readable error handling."""
+def saved_stacks() -> list[str]:
+    """Names of the stacks with saved outputs (``NAME.json`` in the stack directory)."""
+    directory = stack_outputs_path("-").parent
+    return sorted(path.stem for path in directory.glob("*.json"))
+
+
+def _several_stacks(values: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """(stack, pool id) pairs when a several-stack command got more than one, else ``()``.
+
+    Only these commands have ``all_stacks``; their ``stack`` is a list (``None`` when not given).
+    A single ``--stack`` stays a plain target.
+    """
+    if "all_stacks" not in values:
+        return ()
+    names = list(values["stack"] or [])
+    if values.pop("all_stacks"):
+        if names:
+            raise UsageError("give either --stack NAME... or --all-stacks, not both")
+        names = saved_stacks()
+        if not names:
+            raise UsageError(f"--all-stacks: no saved outputs in {stack_outputs_path('-').parent}")
+    elif len(names) < 2:
+        values["stack"] = names[0] if names else None
+        return ()
+    if values["pool_id"]:
+        raise UsageError("give either --pool-id or --stack/--all-stacks, not both")
+    unique = list(dict.fromkeys(names))
+    return tuple((name, resolve_pool_id(None, name)) for name in unique)
+
+
+Command = Callable[..., None]
+
+
+@overload
+def aws_command(func: Command) -> Command: ...
+
+
+@overload
+def aws_command(
+    *, without: Iterable[str] = (), several_stacks: bool = False
+) -> Callable[[Command], Command]: ...
+
+
+def aws_command(
+    func: Command | None = None, *, without: Iterable[str] = (), several_stacks: bool = False
+) -> Command | Callable[[Command], Command]:
+    """Give ``func(target, ...)`` the common options and readable error handling.
+
+    ``without`` names common options the command does not use (they keep their defaults and are
+    not offered in ``--help``); ``several_stacks`` makes ``--stack`` repeatable and adds
+    ``--all-stacks``.
+    """
+    omitted = frozenset(without)
+    unknown = omitted - {name for name, _, _ in _COMMON}
+    if unknown:
+        raise ValueError(f"aws_command(without=...): unknown option(s) {sorted(unknown)}")
+
+    def decorate(command: Command) -> Command:
+        return _with_common_options(command, omitted, several_stacks)
+
+    return decorate if func is None else decorate(func)
+
+
+def _common_options(omitted: frozenset[str], several_stacks: bool) -> list[tuple[str, Any, Any]]:
+    options = [
+        (name, StacksOption if several_stacks and name == "stack" else annotation, default)
+        for name, annotation, default in _COMMON
+        if name not in omitted
+    ]
+    if several_stacks:
+        options.append(("all_stacks", AllStacksOption, False))
+    return options
+
+
+def _with_common_options(func: Command, omitted: frozenset[str], several_stacks: bool) -> Command:
     own = inspect.signature(func, eval_str=True)
     own_params = [p for name, p in own.parameters.items() if name != "target"]
+    options = _common_options(omitted, several_stacks)
     common_params = [
         inspect.Parameter(
             name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
         )
-        for name, annotation, default in _COMMON
+        for name, annotation, default in options
     ]
+    defaults = {name: default for name, _, default in _COMMON if name in omitted}
 
     @functools.wraps(func)
     def wrapper(**kwargs: Any) -> None:
-        common = {name: kwargs.pop(name) for name, _, _ in _COMMON}
+        common = {**defaults, **{name: kwargs.pop(name) for name, _, _ in options}}
+        output = str(common.get("output", "table"))
         console, errors = make_consoles()
         try:
             target = build_target(common, console, errors)
             func(target=target, **kwargs)
         except OpsError as error:
-            raise fail(errors, error) from None
+            raise fail(errors, error, output) from None
         except ClientError as error:
             message = f"{error.operation_name}: {error_code(error)}: {error_message(error)}"
-            errors.print(f"[bold red]AWS error:[/] {message}", highlight=False)
-            raise typer.Exit(int(ExitCode.AWS)) from None
+            raise report_error(errors, message, ExitCode.AWS, output, "AWS error") from None
         except BotoCoreError as error:
-            errors.print(f"[bold red]AWS error:[/] {error}", highlight=False)
-            raise typer.Exit(int(ExitCode.AWS)) from None
+            raise report_error(errors, str(error), ExitCode.AWS, output, "AWS error") from None
         except KeyboardInterrupt:
-            errors.print("interrupted: nothing further was sent")
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+            message = "nothing further was sent"
+            raise report_error(
+                errors, message, ExitCode.INTERRUPTED, output, "interrupted"
+            ) from None
 
     params = sorted(own_params, key=lambda p: p.kind) + common_params
     wrapper.__signature__ = own.replace(parameters=params)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in params}
     del wrapper.__wrapped__  # typer must see the new signature, not the wrapped one
     return wrapper
+
+
+PlanFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--plan",
+        help="Write the plan (per user: action and the state it was decided on) to FILE and change "
+        "nothing; review it, then: identity-ops apply FILE.",
+    ),
+]
+
+
+def plan_request_for(target: Target, command: str, plan_file: Path | None) -> PlanRequest:
+    """Where this command's plan goes: ``--plan FILE``, or a dated file (dry run, direct run)."""
+    return plan_request(
+        command,
+        target.pool_id,
+        dry_run=target.dry_run,
+        plan_file=plan_file,
+        concurrency=target.concurrency,
+    )
+
+
+def plan_prompt(target: Target, verb: str) -> Callable[[PlanSummary], None]:
+    """The confirmation asked once the plan is made: it names the pool, the count and the first
+    users, so nobody approves a change they cannot see."""
+
+    def ask(summary: PlanSummary) -> None:
+        target.confirm(
+            f"{verb} {summary.entries:,} user(s) of pool {target.pool_id}: "
+            f"{summary.describe_first_users()}?"
+        )
+
+    return ask

@@ -1,4 +1,4 @@
-"""``identity-ops health publish|check``."""
+"""``identity-ops health publish|check``; ``check`` takes several ``--stack`` (or ``--all-stacks``)."""
 
 from typing import Annotated
 
@@ -6,16 +6,17 @@ import typer
 from rich.table import Table
 
 from identity_ops.aws import aws_errors
-from identity_ops.cli.common import MfaDetailOption, Target, aws_command
+from identity_ops.cli.common import READ_ONLY, MfaDetailOption, Target, aws_command
 from identity_ops.errors import CheckFailedError
 from identity_ops.jobs.analytics import collect_analytics
 from identity_ops.jobs.health import (
     DEFAULT_NAMESPACE,
+    PoolHealth,
     check_namespace,
+    check_pool,
     metrics_from,
-    named_alarms,
-    pool_alarms,
     publish,
+    several_pools_health,
 )
 from identity_ops.stack import alarm_names, load_stack_outputs
 
@@ -23,7 +24,7 @@ app = typer.Typer(help="CloudWatch health metrics and alarms.", no_args_is_help=
 
 
 @app.command("publish")
-@aws_command
+@aws_command(without=("yes", "concurrency"))
 def publish_metrics(
     target: Target,
     namespace: Annotated[
@@ -62,7 +63,7 @@ def publish_metrics(
 
 
 @app.command("check")
-@aws_command
+@aws_command(without=READ_ONLY, several_stacks=True)
 def check_alarms(
     target: Target,
     alarm_prefix: Annotated[
@@ -79,41 +80,48 @@ def check_alarms(
     """Read the state of the stack's alarms; exit 4 if any is in ALARM (or none exist).
 
     With --stack, the alarms are the ones the stack exported (alarmArns); otherwise every metric
-    alarm with the pool id among its dimensions, or those named --alarm-prefix*.
+    alarm with the pool id among its dimensions, or those named --alarm-prefix*. Several --stack
+    (or --all-stacks) check every pool and fail if one does.
     """
+    results = [_check(pool, alarm_prefix, strict) for pool in target.per_pool()]
+    if target.output == "json":
+        target.emit_json(several_pools_health(results) if target.several else results[0].to_dict())
+    else:
+        for result in results:
+            _render(target, result)
+    failing = [result for result in results if not result.ok]
+    if not failing:
+        return
+    if not target.several:
+        raise CheckFailedError(failing[0].problem)
+    raise CheckFailedError(
+        f"{len(failing)} of {len(results)} pools failed: "
+        + "; ".join(f"{r.stack or r.pool_id}: {r.problem}" for r in failing)
+    )
+
+
+def _check(pool: Target, alarm_prefix: str | None, strict: bool) -> PoolHealth:
     exported = (
-        alarm_names(load_stack_outputs(target.stack)) if target.stack and not alarm_prefix else []
+        alarm_names(load_stack_outputs(pool.stack)) if pool.stack and not alarm_prefix else []
     )
     with aws_errors():
-        if exported:
-            alarms = named_alarms(target.clients.cloudwatch(), exported)
-        else:
-            alarms = pool_alarms(target.clients.cloudwatch(), target.pool_id, alarm_prefix)
-    bad_states = {"ALARM", "MISSING", "INSUFFICIENT_DATA"} if strict else {"ALARM", "MISSING"}
-    failing = [a for a in alarms if a.state in bad_states]
-    if target.output == "json":
-        target.emit_json(
-            {
-                "pool_id": target.pool_id,
-                "ok": bool(alarms) and not failing,
-                "alarms": [a.__dict__ for a in alarms],
-            }
+        return check_pool(
+            pool.clients.cloudwatch(),
+            pool.pool_id,
+            stack=pool.stack,
+            exported=exported,
+            alarm_prefix=alarm_prefix,
+            strict=strict,
         )
-    else:
-        table = Table(title=f"alarms for {target.pool_id}")
-        for column in ("alarm", "state", "metric", "reason"):
-            table.add_column(column)
-        for alarm in alarms:
-            style = (
-                "red" if alarm.state in bad_states else "green" if alarm.state == "OK" else "yellow"
-            )
-            table.add_row(alarm.name, f"[{style}]{alarm.state}[/]", alarm.metric, alarm.reason)
-        target.console.print(table)
-    if not alarms:
-        raise CheckFailedError(
-            "no CloudWatch alarms watch this pool (deploy the stack's monitoring, or give --alarm-prefix)"
-        )
-    if failing:
-        raise CheckFailedError(
-            f"{len(failing)} alarm(s) in {'/'.join(sorted(bad_states))}: {', '.join(a.name for a in failing)}"
-        )
+
+
+def _render(target: Target, result: PoolHealth) -> None:
+    stack = f" (stack {result.stack})" if result.stack else ""
+    table = Table(title=f"alarms for {result.pool_id}{stack}")
+    for column in ("alarm", "state", "metric", "reason"):
+        table.add_column(column)
+    for alarm in result.alarms:
+        bad = alarm.state in result.bad_states
+        style = "red" if bad else "green" if alarm.state == "OK" else "yellow"
+        table.add_row(alarm.name, f"[{style}]{alarm.state}[/]", alarm.metric, alarm.reason)
+    target.console.print(table)

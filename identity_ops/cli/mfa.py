@@ -4,8 +4,16 @@ from typing import Annotated
 
 import typer
 
-from identity_ops.cli.common import FilterOption, Target, aws_command
+from identity_ops.cli.common import (
+    FilterOption,
+    PlanFileOption,
+    Target,
+    aws_command,
+    plan_prompt,
+    plan_request_for,
+)
 from identity_ops.cli.users import FreshOption, JournalOption, finish
+from identity_ops.jobs.apply import RunSettings
 from identity_ops.jobs.bulk import BulkSettings
 from identity_ops.jobs.mfa_enforce import MfaOptions, run_mfa_enforce
 
@@ -26,10 +34,16 @@ def enforce(
     list_filter: FilterOption = None,
     journal: JournalOption = None,
     fresh: FreshOption = False,
+    plan_file: PlanFileOption = None,
 ) -> None:
     """Set users' MFA preference (TOTP preferred, SMS where a verified phone exists); report who cannot be enrolled."""
+    plan = plan_request_for(target, "mfa enforce", plan_file)
     options = MfaOptions(
-        method, list_filter, target.dry_run, BulkSettings(target.concurrency, journal, fresh)
+        method,
+        list_filter,
+        target.dry_run,
+        BulkSettings(target.concurrency, journal, fresh),
+        plan=plan,
+        run=RunSettings(confirm=plan_prompt(target, "set the MFA preference of")),
     )
-    target.confirm(f"set the MFA preference of the users of {target.pool_id}?")
-    finish(target, run_mfa_enforce(target.clients, target.pool_id, options, target.errors))
+    finish(target, run_mfa_enforce(target.clients, target.pool_id, options, target.errors), plan)

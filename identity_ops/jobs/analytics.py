@@ -50,6 +50,33 @@ class Analytics:
             return None
         return self.mfa_enabled / self.enabled if self.enabled else 0.0
 
+    @classmethod
+    def combined(cls, pools: list[Analytics]) -> Analytics:
+        """The totals of several pools (``report analytics --stack a --stack b``).
+
+        Counts are summed; rates are recomputed from the sums, so a small pool does not weigh as
+        much as a large one; MFA adoption is measured only if it was measured in every pool.
+        """
+        total = cls(
+            pool_id=", ".join(stats.pool_id for stats in pools),
+            pool_name=f"{len(pools)} pools",
+            generated_at=max(stats.generated_at for stats in pools),
+            recent_days=pools[0].recent_days,
+            mfa_measured=all(stats.mfa_measured for stats in pools),
+        )
+        for stats in pools:
+            total.total += stats.total
+            total.by_status.update(stats.by_status)
+            total.enabled += stats.enabled
+            total.disabled += stats.disabled
+            total.recent_signups += stats.recent_signups
+            total.signups_by_day.update(stats.signups_by_day)
+            total.mfa_enabled += stats.mfa_enabled
+            total.mfa_by_method.update(stats.mfa_by_method)
+            for name, size in stats.group_sizes.items():
+                total.group_sizes[name] = total.group_sizes.get(name, 0) + size
+        return total
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "pool_id": self.pool_id,

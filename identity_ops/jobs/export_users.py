@@ -2,7 +2,16 @@
 
 Constant memory: users are written as ListUsers pages arrive; group memberships are joined from an
 on-disk index. The file is written to ``<target>.partial`` and renamed when complete, so a
-half-written export is never mistaken for a whole one.
+half-written export is never mistaken for a whole one; an existing file is replaced only with
+``--force``.
+
+Formula injection: an attribute is whatever a user or an app put there, and a CSV cell starting
+with ``=``, ``+``, ``-``, ``@``, tab or CR runs as a formula when an admin opens the export in a
+spreadsheet (https://owasp.org/www-community/attacks/CSV_Injection). Both CSV formats neutralise
+such cells by default with a leading ``'`` (OWASP's advice); the identity-ops CSV marks this in its
+header (``#cells:quoted``) so ``users import`` removes exactly the quotes the export added. The
+import-job CSV cannot carry a marker (Cognito reads its header), so there the quote stays and the
+report counts the cells; ``--raw-cells`` writes every cell as it is.
 """
 
 from __future__ import annotations
@@ -26,7 +35,14 @@ from identity_ops.outcomes import Tally
 from identity_ops.pool import READ_ONLY_ATTRIBUTES, PoolSchema, describe_pool
 from identity_ops.progress import JobProgress
 from identity_ops.reports import RunReport
-from identity_ops.rows import GROUP_SEPARATOR, GROUPS_COLUMN, USERNAME_COLUMN
+from identity_ops.rows import (
+    GROUP_SEPARATOR,
+    GROUPS_COLUMN,
+    QUOTED_CELLS_COLUMN,
+    USERNAME_COLUMN,
+    is_formula_like,
+    neutralise_cell,
+)
 from identity_ops.userstream import GroupIndex, PoolUser, group_index, iter_users
 
 EXPORT_FORMATS = ("csv", "jsonl", "cognito-import")
@@ -45,6 +61,8 @@ class ExportOptions:
     export_format: str = "csv"
     list_filter: str | None = None
     include_groups: bool = True
+    raw_cells: bool = False  # write formula-like cells as they are (see the module docstring)
+    force: bool = False  # replace an existing --out file
 
 
 def run_export(
@@ -68,10 +86,10 @@ def run_export(
             pool_id,
             enabled=options.include_groups and options.export_format != "cognito-import",
         ) as groups,
-        _open_target(options.target) as handle,
+        _open_target(options.target, force=options.force) as handle,
         JobProgress(console, "export", schema.estimated_users or None) as progress,
     ):
-        writer = writer_class(handle, schema, groups)
+        writer = writer_class(handle, schema, groups, safe_cells=not options.raw_cells)
         for user in iter_users(cognito, pool_id, options.list_filter):
             tally.counts[writer.write(user)] += 1
             progress.advance()
@@ -87,10 +105,12 @@ def run_export(
 
 
 @contextmanager
-def _open_target(target: Path | None) -> Iterator[IO[str]]:
+def _open_target(target: Path | None, *, force: bool) -> Iterator[IO[str]]:
     if target is None:
         yield sys.stdout
         return
+    if target.exists() and not force:
+        raise UsageError(f"--out {target}: the file exists; pass --force to replace it")
     partial = target.with_name(target.name + ".partial")
     try:
         handle = partial.open("w", encoding="utf-8", newline="")
@@ -104,10 +124,32 @@ def _open_target(target: Path | None) -> Iterator[IO[str]]:
 class _Writer:
     """Writes users in one format; ``write`` returns the outcome to count."""
 
-    def __init__(self, handle: IO[str], schema: PoolSchema, groups: GroupIndex) -> None:
+    #: the format marks its neutralised cells, so a leading quote is escaped too (see rows.py)
+    reversible_cells = False
+
+    def __init__(
+        self, handle: IO[str], schema: PoolSchema, groups: GroupIndex, *, safe_cells: bool
+    ) -> None:
         self.handle = handle
         self.schema = schema
         self.groups = groups
+        self.safe_cells = safe_cells
+        self.neutralised = 0
+
+    def cell(self, value: str) -> str:
+        """A CSV cell, neutralised unless ``--raw-cells``; counts the formula-like cells."""
+        if not self.safe_cells:
+            return value
+        self.neutralised += is_formula_like(value)
+        return neutralise_cell(value, reversible=self.reversible_cells)
+
+    def neutralised_note(self) -> list[str]:
+        if not self.neutralised:
+            return []
+        return [
+            f"{self.neutralised} cell(s) starting with = + - @ tab or CR were prefixed with ' so "
+            "a spreadsheet shows them as text (--raw-cells writes them as they are)"
+        ]
 
     def write(self, user: PoolUser) -> str:
         raise NotImplementedError
@@ -143,9 +185,15 @@ class _JsonlWriter(_Writer):
 class _CsvWriter(_Writer):
     """The identity-ops layout: ``users import`` reads it back as is."""
 
-    def __init__(self, handle: IO[str], schema: PoolSchema, groups: GroupIndex) -> None:
-        super().__init__(handle, schema, groups)
+    reversible_cells = True
+
+    def __init__(
+        self, handle: IO[str], schema: PoolSchema, groups: GroupIndex, *, safe_cells: bool
+    ) -> None:
+        super().__init__(handle, schema, groups, safe_cells=safe_cells)
         self.columns = [USERNAME_COLUMN, *METADATA, GROUPS_COLUMN, *schema.attributes]
+        if safe_cells:
+            self.columns.append(QUOTED_CELLS_COLUMN)  # tells the importer to remove the quotes
         self.writer = csv.DictWriter(handle, fieldnames=self.columns, extrasaction="ignore")
         self.writer.writeheader()
 
@@ -153,15 +201,20 @@ class _CsvWriter(_Writer):
         record = self.record(user)
         record["cognito:enabled"] = "true" if user.enabled else "false"
         record[GROUPS_COLUMN] = GROUP_SEPARATOR.join(record[GROUPS_COLUMN])
-        self.writer.writerow(record)
+        self.writer.writerow({key: self.cell(str(value)) for key, value in record.items()})
         return "exported"
+
+    def notes(self) -> list[str]:
+        return self.neutralised_note()
 
 
 class _CognitoImportWriter(_Writer):
     """The CSV layout of Cognito's user import job (GetCSVHeader): no quoting, commas as ``\\,``."""
 
-    def __init__(self, handle: IO[str], schema: PoolSchema, groups: GroupIndex) -> None:
-        super().__init__(handle, schema, groups)
+    def __init__(
+        self, handle: IO[str], schema: PoolSchema, groups: GroupIndex, *, safe_cells: bool
+    ) -> None:
+        super().__init__(handle, schema, groups, safe_cells=safe_cells)
         self.attributes = [
             spec.name
             for spec in schema.writable_attributes()
@@ -191,11 +244,14 @@ class _CognitoImportWriter(_Writer):
             self.problems[
                 "users without a verified email or phone: the import job will reject them"
             ] += 1
-        self.handle.write(",".join(value.strip().replace(",", "\\,") for value in values) + "\n")
+        # values are written as they are (a leading tab is data), only neutralised and escaped
+        cells = (self.cell(value).replace(",", "\\,") for value in values)
+        self.handle.write(",".join(cells) + "\n")
         return "exported"
 
     def notes(self) -> list[str]:
         notes = [f"{count} {problem}" for problem, count in self.problems.items()]
+        notes.extend(self.neutralised_note())
         if self.schema.mfa_configuration == "OPTIONAL":
             notes.append(
                 "cognito:mfa_enabled is written as false: ListUsers does not reveal MFA settings"

@@ -123,3 +123,79 @@ def _watches_pool(alarm: dict[str, Any], pool_id: str) -> bool:
             ((query.get("MetricStat") or {}).get("Metric") or {}).get("Dimensions", [])
         )
     return any(d.get("Value") == pool_id for d in dimensions)
+
+
+@dataclass(frozen=True)
+class PoolHealth:
+    """The alarms of one pool and what ``health check`` makes of them."""
+
+    pool_id: str
+    stack: str | None
+    alarms: list[AlarmState]
+    bad_states: frozenset[str]
+
+    @property
+    def failing(self) -> list[AlarmState]:
+        return [alarm for alarm in self.alarms if alarm.state in self.bad_states]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.alarms) and not self.failing
+
+    @property
+    def problem(self) -> str:
+        """Why the check fails for this pool, or ``""``."""
+        if not self.alarms:
+            return "no CloudWatch alarms watch this pool (deploy the stack's monitoring, or give --alarm-prefix)"
+        if self.failing:
+            states = "/".join(sorted(self.bad_states))
+            return f"{len(self.failing)} alarm(s) in {states}: {', '.join(a.name for a in self.failing)}"
+        return ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "pool_id": self.pool_id,
+            "ok": self.ok,
+            "alarms": [a.__dict__ for a in self.alarms],
+        }
+        if self.stack:
+            data = {"stack": self.stack, **data}
+        return data
+
+
+def bad_states(strict: bool) -> frozenset[str]:
+    """Alarm states that fail the check (``--strict``: INSUFFICIENT_DATA too)."""
+    states = {"ALARM", "MISSING"}
+    return frozenset(states | {"INSUFFICIENT_DATA"}) if strict else frozenset(states)
+
+
+def check_pool(
+    cloudwatch: Any,
+    pool_id: str,
+    *,
+    stack: str | None,
+    exported: list[str],
+    alarm_prefix: str | None,
+    strict: bool,
+) -> PoolHealth:
+    """The stack's exported alarms if any, else the alarms on the pool (or with the prefix)."""
+    alarms = (
+        named_alarms(cloudwatch, exported)
+        if exported
+        else pool_alarms(cloudwatch, pool_id, alarm_prefix)
+    )
+    return PoolHealth(pool_id, stack, alarms, bad_states(strict))
+
+
+def several_pools_health(pools: list[PoolHealth]) -> dict[str, Any]:
+    """``health check`` over several pools: per-pool sections and the totals."""
+    return {
+        "pools": [pool.to_dict() for pool in pools],
+        "totals": {
+            "pools": len(pools),
+            "ok": all(pool.ok for pool in pools),
+            "alarms": sum(len(pool.alarms) for pool in pools),
+            "failing_alarms": sum(len(pool.failing) for pool in pools),
+            "pools_failing": [pool.stack or pool.pool_id for pool in pools if not pool.ok],
+        },
+    }

@@ -9,29 +9,43 @@ that already exists is skipped, or updated with ``--update``; a user created by 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
 from rich.console import Console
+from typing_extensions import override
 
 from identity_ops.aws import AwsClients, aws_errors
 from identity_ops.errors import UsageError
 from identity_ops.executor import error_code
 from identity_ops.failed_rows import default_failed_rows_path, write_failed_rows
-from identity_ops.journal import journal_path
-from identity_ops.outcomes import Outcome, Tally
+from identity_ops.journal import journal_path, retry_failed_items
+from identity_ops.outcomes import Outcome
+from identity_ops.plan import PlanEntry, UserState
 from identity_ops.pool import PoolSchema, describe_pool, list_group_names
 from identity_ops.redaction import remember
 from identity_ops.reports import RunReport
 from identity_ops.rows import detect_format, file_sha256, read_rows
-from identity_ops.userstream import find_user
+from identity_ops.userstream import PoolUser, find_user
 from identity_ops.validation import RowProblem, RowValidator, UserRow
 
+from .apply import RunSettings, plan_request, run_planned
 from .bulk import BulkSettings, run_bulk
+from .planning import (
+    Candidate,
+    Change,
+    Decision,
+    NoChange,
+    Observer,
+    Operation,
+    OperationContext,
+    PlanRequest,
+    register,
+)
 
 MESSAGE_ACTIONS = ("SUPPRESS", "RESEND", "SEND")
 CLOCK_SKEW = timedelta(seconds=1)  # users created before the run started (minus skew) pre-existed
@@ -39,8 +53,9 @@ MAX_PROBLEMS_SHOWN = 50
 
 NOT_MIGRATED = (
     "not carried by an import: passwords (users start in FORCE_CHANGE_PASSWORD and need an "
-    "invitation: re-run with --message-action RESEND, or a password reset), MFA enrolment "
-    "(users re-enrol), 'sub' (Cognito assigns a new one), creation dates and devices"
+    "invitation: identity-ops users reinvite --filter 'cognito:user_status = \"FORCE_CHANGE_PASSWORD\"' "
+    "(AdminCreateUser RESEND; a password reset does not work before the first sign-in), MFA "
+    "enrolment (users re-enrol), 'sub' (Cognito assigns a new one), creation dates and devices"
 )
 
 
@@ -57,6 +72,8 @@ class ImportOptions:
     failed_rows: Path | None = None
     temporary_password_env: str | None = None
     bulk: BulkSettings = field(default_factory=BulkSettings)
+    plan: PlanRequest | None = None  # --plan FILE: write the plan, send nothing
+    retry_failed: bool = False  # run again the rows that failed in an earlier run of the journal
 
 
 @dataclass(frozen=True)
@@ -89,38 +106,26 @@ def run_import(
     notes = _column_notes(options.source, file_format)
     if problems and not options.skip_invalid:
         raise InvalidRowsError(_problems_message(options.source, problems, valid))
-    if options.dry_run:
-        tally = Tally()
-        tally.counts["would be sent"] = valid
-        for problem in problems:
-            tally.add(
-                str(problem.line),
-                problem.username,
-                Outcome("failed", problem.describe(str(options.source))),
-            )
-        return RunReport(
-            "users import",
-            pool_id,
-            tally,
-            0.0,
-            dry_run=True,
-            source=str(options.source),
-            notes=notes,
-        )
+    if options.dry_run or options.plan is not None:
+        context = (schema, groups, digest, file_format, problems)
+        return _plan_import(clients, pool_id, options, context, console)
     path = options.bulk.journal_path or journal_path(
         "users-import", pool_id, digest, str(options.update), options.message_action
     )
     importer = _Importer(cognito, pool_id, schema, options, password)
+    header = {
+        "command": "users import",
+        "pool_id": pool_id,
+        "source": str(options.source),
+        "sha256": digest,
+    }
+    if options.retry_failed:
+        retry_failed_items(path, header, fresh=options.bulk.fresh)
     result = run_bulk(
         console=console,
         description=f"import {options.source.name}",
         journal_path=path,
-        journal_header={
-            "command": "users import",
-            "pool_id": pool_id,
-            "source": str(options.source),
-            "sha256": digest,
-        },
+        journal_header=header,
         items=_items(options.source, file_format, schema, groups, options.update),
         total=valid,
         action=importer.apply,
@@ -131,7 +136,7 @@ def run_import(
     for line, (username, reason) in _invalid_rows(options.source, problems).items():
         reasons[line] = reason
         result.tally.add(str(line), username, Outcome("failed", reason, "InvalidRow"))
-    target = options.failed_rows or default_failed_rows_path(options.source)
+    target = options.failed_rows or default_failed_rows_path(options.source, "import")
     written = write_failed_rows(options.source, file_format, reasons, target)
     return RunReport(
         "users import",
@@ -143,6 +148,7 @@ def run_import(
         journal=str(path),
         failed_rows_file=str(target) if written else "",
         notes=[*notes, NOT_MIGRATED],
+        failed_earlier=len(result.journal.failed_at_open),
     )
 
 
@@ -316,3 +322,139 @@ def _delivery_mediums(row: UserRow) -> list[str]:
     if "phone_number" in row.attributes:
         mediums.append("SMS")
     return mediums or ["EMAIL"]
+
+
+class ImportOperation(Operation):
+    """``users import`` as a plan: create the absent, update (``--update``) or re-invite
+    (``--message-action RESEND``, FORCE_CHANGE_PASSWORD only) the existing; skip the rest.
+
+    Entries carry the row (attributes, groups, enabled flag), never a password: the temporary
+    password is read from ``--temporary-password-env`` when the plan is applied.
+    """
+
+    command = "users import"
+    done = "created"
+
+    def __init__(
+        self, cognito: Any, pool_id: str, schema: PoolSchema, options: ImportOptions, digest: str
+    ) -> None:
+        self.cognito = cognito
+        self.pool_id = pool_id
+        self.schema = schema
+        self.import_options = options
+        self.digest = digest
+        self._importer: _Importer | None = None
+
+    @override
+    def observer(self) -> Observer:
+        return Observer(self.cognito, self.pool_id)
+
+    @override
+    def options(self) -> dict[str, Any]:
+        return {
+            "source": str(self.import_options.source),
+            "sha256": self.digest,
+            "update": self.import_options.update,
+            "message_action": self.import_options.message_action,
+            "password_env": self.import_options.temporary_password_env,
+        }
+
+    @override
+    def decide(self, candidate: Candidate, state: UserState, user: PoolUser | None) -> Decision:
+        if user is None:
+            return Change("create", candidate.params)
+        if self.import_options.update:
+            return Change("update", candidate.params)
+        if self.import_options.message_action == "RESEND":
+            # RESEND re-sends the invitation of a user who has not signed in yet
+            # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html
+            if user.status == "FORCE_CHANGE_PASSWORD":
+                return Change("reinvite", candidate.params)
+            return NoChange(f"already exists, status {user.status}: no invitation to re-send")
+        return NoChange("already exists (use --update to update it)")
+
+    @override
+    def act(self, entry: PlanEntry, uncertain: bool) -> Outcome:
+        importer = self._importer_for_apply()
+        row = _row_from_params(entry)
+        if entry.action == "reinvite":
+            importer._create(row, "RESEND")
+            return Outcome("reinvited")
+        return importer.apply(ImportItem(entry.item, entry.username, row), uncertain)
+
+    def _importer_for_apply(self) -> _Importer:
+        if self._importer is None:
+            password = _temporary_password(self.import_options.temporary_password_env)
+            self._importer = _Importer(
+                self.cognito, self.pool_id, self.schema, self.import_options, password
+            )
+        return self._importer
+
+    @override
+    def after(self, entry: PlanEntry) -> Mapping[str, Any]:
+        return {"exists": True} if entry.action == "create" else {}
+
+    @override
+    def complete_on_resume(self) -> bool:
+        return True  # the importer finishes a user created by the interrupted run (groups, flag)
+
+    @override
+    def would(self, action: str) -> str:
+        return "would be sent"
+
+
+@register("users import")
+def _build(context: OperationContext, options: Mapping[str, Any]) -> Operation:
+    import_options = ImportOptions(
+        source=Path(str(options["source"])),
+        update=bool(options.get("update")),
+        message_action=str(options.get("message_action", "SUPPRESS")),
+        temporary_password_env=options.get("password_env"),
+    )
+    return ImportOperation(
+        context.cognito, context.pool_id, context.schema, import_options, str(options["sha256"])
+    )
+
+
+def _row_params(row: UserRow) -> dict[str, Any]:
+    """The row as a plan entry holds it (validation guarantees no password column)."""
+    return {"attributes": dict(row.attributes), "groups": list(row.groups), "enabled": row.enabled}
+
+
+def _row_from_params(entry: PlanEntry) -> UserRow:
+    return UserRow(
+        line=int(entry.item) if entry.item.isdigit() else 0,
+        username=entry.username,
+        attributes=dict(entry.params.get("attributes") or {}),
+        groups=tuple(entry.params.get("groups") or ()),
+        enabled=entry.params.get("enabled"),
+    )
+
+
+def _plan_import(
+    clients: AwsClients,
+    pool_id: str,
+    options: ImportOptions,
+    context: tuple[PoolSchema, list[str], str, str, list[RowProblem]],
+    console: Console,
+) -> RunReport:
+    """``--plan FILE`` / ``--dry-run``: read each row's user, write what the import would do."""
+    schema, groups, digest, file_format, problems = context
+    operation = ImportOperation(clients.cognito(), pool_id, schema, options, digest)
+    request = options.plan or plan_request(
+        operation.command, pool_id, dry_run=True, concurrency=options.bulk.concurrency
+    )
+    request = replace(request, selection=str(options.source))
+    candidates = (
+        Candidate(item.item, item.username, None, _row_params(item.row))
+        for item in _items(options.source, file_format, schema, groups, options.update)
+    )
+    report = run_planned(clients, pool_id, operation, candidates, request, console, RunSettings())
+    for problem in problems:
+        report.tally.add(
+            str(problem.line),
+            problem.username,
+            Outcome("failed", problem.describe(str(options.source))),
+        )
+    report.notes.extend(_column_notes(options.source, file_format))
+    return report

@@ -3,44 +3,69 @@
 Cognito keeps no "last sign-in" field (``UserLastModifiedDate`` changes on any admin update, so it
 is *not* used). The signal is explicit:
 
-- ``auth-events`` (default): the newest successful ``SignIn`` in AdminListUserAuthEvents. Cognito
-  records these only when threat protection (advanced security) is on; otherwise the call fails
-  with ``UserPoolAddOnNotEnabledException`` and the job stops and says so;
+- ``auth-events`` (default): ``custom:last_sign_in`` when the user has it (the platform's own
+  post-authentication trigger stamps it when the stack sets ``functions.lastSignInAttribute:
+  last_sign_in``; see docs/tenants.md), otherwise the newest successful ``SignIn`` in
+  AdminListUserAuthEvents. Cognito records these only when threat protection (advanced security)
+  is on; otherwise the call fails with ``UserPoolAddOnNotEnabledException`` and the job stops and
+  says so;
 - ``attribute:NAME``: a timestamp attribute (epoch seconds or ISO 8601) that a post-authentication
   Lambda trigger keeps up to date, e.g. ``attribute:custom:last_sign_in``; read from ListUsers, no
   extra calls.
 
-A user who never signed in counts from their creation date. Users already disabled are left alone.
+A user who never signed in counts from their creation date. Users already disabled are left out
+of the plan as "no change" (so a second run reports 0 disabled, not the first run's count), and
+``apply`` re-reads the last sign-in: a user who signed in since the plan is refused. Each disable
+is recorded (``disabled_at.py``) for ``users cleanup --disabled-for-days``.
+A value that is not a timestamp is *not* "never signed in": the user is left alone, counted as
+"last sign-in unknown" in the report and named in a warning.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from itertools import islice
 from typing import Any
 
 from botocore.exceptions import ClientError
 from rich.console import Console
+from typing_extensions import override
 
 from identity_ops.aws import AwsClients, aws_errors
 from identity_ops.errors import AwsError, UsageError
 from identity_ops.executor import error_code
-from identity_ops.journal import journal_path
-from identity_ops.outcomes import Outcome, Tally
+from identity_ops.outcomes import Outcome
+from identity_ops.plan import PlanEntry, UserState
 from identity_ops.pool import describe_pool
-from identity_ops.progress import JobProgress
 from identity_ops.reports import RunReport
 from identity_ops.userstream import PoolUser, iter_users
 
-from .bulk import BulkSettings, run_bulk
+from .apply import RunSettings, plan_request, run_planned
+from .bulk import BulkSettings
+from .disabled_at import DisabledAtRecord
+from .lifecycle import disable_user
+from .planning import (
+    Candidate,
+    Change,
+    Decision,
+    NoChange,
+    Observer,
+    Operation,
+    OperationContext,
+    PlanRequest,
+    iso,
+    register,
+)
 
 AUTH_EVENTS = "auth-events"
 ATTRIBUTE_PREFIX = "attribute:"
+#: Stamped at each sign-in by functions/membership.py; read first under the auth-events signal.
+PLATFORM_LAST_SIGN_IN = "custom:last_sign_in"
 MAX_EVENT_PAGES = 10
-CHUNK = 200
+UNKNOWN = "last sign-in unknown"
+MAX_WARNINGS = 20
 
 
 @dataclass(frozen=True)
@@ -50,20 +75,130 @@ class InactiveOptions:
     list_filter: str | None = None
     dry_run: bool = False
     bulk: BulkSettings = field(default_factory=BulkSettings)
+    plan: PlanRequest | None = None
+    run: RunSettings = field(default_factory=RunSettings)
+    # accepted for compatibility: every run re-plans from the pool's state, so users that failed
+    # (still enabled and inactive) are planned again anyway
+    retry_failed: bool = False
 
 
 @dataclass(frozen=True)
-class Candidate:
-    item: str
-    username: str
-    last_sign_in: datetime | None
-    created: datetime | None
+class SignIn:
+    """A user's last sign-in: a time, ``None`` (never), or why it is unknown."""
+
+    when: datetime | None = None
+    unreadable: str = ""  # "custom:last_sign_in 'yesterday' is not a timestamp"
 
 
 def signal_description(signal: str) -> str:
     if signal == AUTH_EVENTS:
-        return "newest successful SignIn in AdminListUserAuthEvents (threat protection)"
+        return (
+            f"{PLATFORM_LAST_SIGN_IN} where the platform trigger stamped it, else the newest "
+            "successful SignIn in AdminListUserAuthEvents (threat protection)"
+        )
     return f"timestamp in attribute {signal.removeprefix(ATTRIBUTE_PREFIX)} (kept by a post-authentication trigger)"
+
+
+class InactiveOperation(Operation):
+    """Disable enabled users whose last sign-in (or creation) is older than the cut-off."""
+
+    command = "users disable-inactive"
+    done = "disabled"
+    count_skipped = False
+
+    def __init__(
+        self,
+        cognito: Any,
+        events: Any,
+        pool_id: str,
+        record: DisabledAtRecord,
+        days: int,
+        signal: str,
+    ) -> None:
+        self.cognito = cognito
+        self.events = events
+        self.pool_id = pool_id
+        self.record = record
+        self.days = days
+        self.signal = signal
+        self.cutoff = datetime.now(UTC) - timedelta(days=days)
+        self.warnings: list[str] = []
+        self._lock = threading.Lock()
+
+    @override
+    def observer(self) -> Observer:
+        return Observer(
+            self.cognito,
+            self.pool_id,
+            sign_in=self._recorded_sign_in,
+        )
+
+    def _recorded_sign_in(self, user: PoolUser) -> str:
+        """The last sign-in as the plan records it: ISO 8601, ``never``, or ``unknown: why``."""
+        found = _last_sign_in(self.events, self.pool_id, user, self.signal, self.cutoff)
+        if found.unreadable:
+            with self._lock:
+                if len(self.warnings) < MAX_WARNINGS:
+                    self.warnings.append(f"{user.username}: {found.unreadable}")
+            return f"unknown: {found.unreadable}"
+        return iso(found.when)
+
+    @override
+    def options(self) -> dict[str, Any]:
+        return {"days": self.days, "signal": self.signal}
+
+    @override
+    def decide(self, candidate: Candidate, state: UserState, user: PoolUser | None) -> Decision:
+        if user is None:
+            return NoChange("already absent")
+        if not user.enabled:
+            return NoChange("already disabled")
+        if (state.last_sign_in or "").startswith("unknown"):
+            return NoChange(UNKNOWN)
+        last = parse_timestamp(state.last_sign_in or "")
+        if last is None and user.created is not None:
+            created = user.created if user.created.tzinfo else user.created.replace(tzinfo=UTC)
+            if created >= self.cutoff:
+                return NoChange("never signed in, created since the cut-off")
+        if last is None and user.created is None:
+            return NoChange("no sign-in and no creation date")
+        if last is not None and last >= self.cutoff:
+            return NoChange("active: signed in since the cut-off")
+        return Change("disable", reason=f"last sign-in: {state.last_sign_in}")
+
+    @override
+    def act(self, entry: PlanEntry, uncertain: bool) -> Outcome:
+        return disable_user(self.cognito, self.pool_id, self.record, entry.username)
+
+    @override
+    def after(self, entry: PlanEntry) -> Mapping[str, Any]:
+        return {"enabled": False}
+
+    @override
+    def complete_on_resume(self) -> bool:
+        return True  # AdminDisableUser is idempotent; records the disable time
+
+    @override
+    def notes(self) -> list[str]:
+        return [
+            f"signal: {signal_description(self.signal)}; inactive = no sign-in since "
+            f"{self.cutoff:%Y-%m-%d} (never signed in: counted from the creation date)",
+            f"disable times are recorded in {self.record.where}",
+            *(f"warning: {UNKNOWN}, left alone: {warning}" for warning in self.warnings),
+        ]
+
+
+@register("users disable-inactive")
+def _build(context: OperationContext, options: Mapping[str, Any]) -> Operation:
+    record = DisabledAtRecord(context.cognito, context.pool_id, context.schema)
+    return InactiveOperation(
+        context.cognito,
+        context.events or context.cognito,
+        context.pool_id,
+        record,
+        int(options["days"]),
+        str(options["signal"]),
+    )
 
 
 def run_disable_inactive(
@@ -73,138 +208,58 @@ def run_disable_inactive(
     console: Console,
     events_client: Any = None,
 ) -> RunReport:
-    """Find inactive users by the chosen signal, then (unless dry-run) disable them."""
+    """Plan (observe each user's last sign-in by the chosen signal), then disable the inactive."""
     if options.signal != AUTH_EVENTS and not options.signal.startswith(ATTRIBUTE_PREFIX):
         raise UsageError(f"--signal {options.signal!r}: expected auth-events or attribute:NAME")
     cognito = clients.cognito()
-    events = events_client or cognito
-    cutoff = datetime.now(UTC) - timedelta(days=options.days)
     with aws_errors():
         schema = describe_pool(cognito, pool_id)
-        if options.signal.startswith(ATTRIBUTE_PREFIX):
-            name = options.signal.removeprefix(ATTRIBUTE_PREFIX)
-            if name not in schema.attributes:
-                raise UsageError(f"--signal {options.signal}: the pool has no attribute {name!r}")
-        candidates, scanned = _scan(
-            cognito, events, pool_id, options, cutoff, console, schema.estimated_users
-        )
-    notes = [
-        f"signal: {signal_description(options.signal)}; inactive = no sign-in since {cutoff:%Y-%m-%d} "
-        "(never signed in: counted from the creation date)",
-        f"{scanned.counts.get('active', 0)} active, {scanned.counts.get('already disabled', 0)} already disabled",
-    ]
-    if options.dry_run:
-        tally = Tally()
-        for candidate in candidates:
-            when = candidate.last_sign_in.date().isoformat() if candidate.last_sign_in else "never"
-            tally.add(
-                candidate.item,
-                candidate.username,
-                Outcome("would be disabled", f"last sign-in: {when}"),
-            )
-        report = RunReport("users disable-inactive", pool_id, tally, 0.0, dry_run=True, notes=notes)
-        report.notes.extend(_listing(candidates))
-        return report
-    path = options.bulk.journal_path or journal_path(
-        "users-disable-inactive",
+    if options.signal.startswith(ATTRIBUTE_PREFIX):
+        name = options.signal.removeprefix(ATTRIBUTE_PREFIX)
+        if name not in schema.attributes:
+            raise UsageError(f"--signal {options.signal}: the pool has no attribute {name!r}")
+    operation = InactiveOperation(
+        cognito,
+        events_client or cognito,
         pool_id,
+        DisabledAtRecord(cognito, pool_id, schema),
+        options.days,
         options.signal,
-        str(options.days),
-        options.list_filter or "",
-        cutoff.date().isoformat(),
     )
-    with aws_errors():
-        result = run_bulk(
-            console=console,
-            description="disable inactive",
-            journal_path=path,
-            journal_header={"command": "users disable-inactive", "pool_id": pool_id},
-            items=iter(candidates),
-            total=len(candidates),
-            action=lambda c, _u: _disable(cognito, pool_id, c),
-            settings=options.bulk,
-            limiter=clients.limiter,
-        )
-    return RunReport(
-        "users disable-inactive",
-        pool_id,
-        result.tally,
-        result.duration_seconds,
-        interrupted=result.interrupted,
-        journal=str(path),
-        notes=notes,
+    request = options.plan or plan_request(
+        operation.command, pool_id, dry_run=options.dry_run, concurrency=options.bulk.concurrency
     )
-
-
-def _listing(candidates: list[Candidate]) -> list[str]:
-    shown = [
-        f"{c.username}: last sign-in {c.last_sign_in.isoformat() if c.last_sign_in else 'never'}"
-        for c in candidates[:20]
-    ]
-    if len(candidates) > 20:
-        shown.append(f"... and {len(candidates) - 20} more (see --output json)")
-    return shown
-
-
-def _disable(cognito: Any, pool_id: str, candidate: Candidate) -> Outcome:
-    cognito.admin_disable_user(UserPoolId=pool_id, Username=candidate.username)
-    return Outcome("disabled")
-
-
-def _scan(
-    cognito: Any,
-    events: Any,
-    pool_id: str,
-    options: InactiveOptions,
-    cutoff: datetime,
-    console: Console,
-    estimated: int,
-) -> tuple[list[Candidate], Tally]:
-    """Stream users, look up each one's last sign-in (in parallel chunks), keep the inactive."""
-    candidates: list[Candidate] = []
-    scanned = Tally()
-    users = iter_users(cognito, pool_id, options.list_filter)
-    with (
-        ThreadPoolExecutor(max(1, options.bulk.concurrency)) as pool,
-        JobProgress(console, "scan sign-ins", estimated or None) as progress,
-    ):
-        for chunk in _chunks(users):
-            lookups = pool.map(
-                lambda u: _last_sign_in(events, pool_id, u, options.signal, cutoff), chunk
-            )
-            for user, last in zip(chunk, lookups, strict=True):
-                progress.advance()
-                verdict = _verdict(user, last, cutoff)
-                scanned.counts[verdict] += 1
-                if verdict == "inactive":
-                    candidates.append(Candidate(user.username, user.username, last, user.created))
-    return candidates, scanned
-
-
-def _chunks(users: Iterator[PoolUser]) -> Iterator[list[PoolUser]]:
-    while chunk := list(islice(users, CHUNK)):
-        yield chunk
-
-
-def _verdict(user: PoolUser, last: datetime | None, cutoff: datetime) -> str:
-    if not user.enabled:
-        return "already disabled"
-    reference = last or user.created
-    if reference is not None and reference.tzinfo is None:
-        reference = reference.replace(tzinfo=UTC)
-    if reference is None or reference >= cutoff:
-        return "active"
-    return "inactive"
+    request = replace(
+        request, selection=f"filter {options.list_filter}" if options.list_filter else "all users"
+    )
+    candidates = (
+        Candidate(user.username, user.username, user)
+        for user in iter_users(cognito, pool_id, options.list_filter)
+    )
+    settings = replace(options.run, bulk=options.bulk)
+    return run_planned(
+        clients, pool_id, operation, candidates, request, console, settings, schema.estimated_users
+    )
 
 
 def _last_sign_in(
     events: Any, pool_id: str, user: PoolUser, signal: str, cutoff: datetime
-) -> datetime | None:
+) -> SignIn:
     if not user.enabled:
-        return None
-    if signal.startswith(ATTRIBUTE_PREFIX):
-        return parse_timestamp(user.attributes.get(signal.removeprefix(ATTRIBUTE_PREFIX), ""))
-    return _last_sign_in_from_events(events, pool_id, user.username, cutoff)
+        return SignIn()
+    attribute = (
+        signal.removeprefix(ATTRIBUTE_PREFIX)
+        if signal.startswith(ATTRIBUTE_PREFIX)
+        else PLATFORM_LAST_SIGN_IN
+    )
+    raw = user.attributes.get(attribute, "")
+    try:
+        stamped = read_timestamp(raw)
+    except ValueError:
+        return SignIn(unreadable=f"{attribute} {raw!r} is not a timestamp")
+    if stamped is not None or signal.startswith(ATTRIBUTE_PREFIX):
+        return SignIn(stamped)  # the platform stamp is rewritten at every sign-in: newest
+    return SignIn(_last_sign_in_from_events(events, pool_id, user.username, cutoff))
 
 
 def _last_sign_in_from_events(
@@ -240,19 +295,28 @@ def _last_sign_in_from_events(
     return newest
 
 
-def parse_timestamp(value: str) -> datetime | None:
-    """Epoch seconds (or milliseconds) or ISO 8601; empty or unreadable -> None (never signed in)."""
+def read_timestamp(value: str) -> datetime | None:
+    """Epoch seconds (or milliseconds) or ISO 8601; ``None`` if empty; ``ValueError`` if the value
+    is not a timestamp (which is *not* "never signed in")."""
     value = value.strip()
     if not value:
         return None
     try:
         number = float(value)
     except ValueError:
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))  # ValueError if unreadable
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     if number > 1e11:  # milliseconds
         number /= 1000
     return datetime.fromtimestamp(number, tz=UTC)
+
+
+def parse_timestamp(value: str) -> datetime | None:
+    """Epoch seconds (or milliseconds) or ISO 8601; ``None`` if empty or unreadable.
+
+    The job itself uses ``read_timestamp``, which tells unreadable apart from empty.
+    """
+    try:
+        return read_timestamp(value)
+    except ValueError:
+        return None

@@ -8,22 +8,36 @@ configuration is ON or OPTIONAL (set in the stack config), which the report chec
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from botocore.exceptions import ClientError
 from rich.console import Console
+from typing_extensions import override
 
 from identity_ops.aws import AwsClients, aws_errors
 from identity_ops.errors import UsageError
 from identity_ops.executor import error_code
-from identity_ops.journal import journal_path
-from identity_ops.outcomes import Outcome, Tally
+from identity_ops.outcomes import Outcome
+from identity_ops.plan import PlanEntry, UserState
 from identity_ops.pool import describe_pool
 from identity_ops.reports import RunReport
 from identity_ops.userstream import PoolUser, iter_users
 
-from .bulk import BulkSettings, run_bulk
+from .apply import RunSettings, plan_request, run_planned
+from .bulk import BulkSettings
+from .planning import (
+    Candidate,
+    Change,
+    Decision,
+    NoChange,
+    Observer,
+    Operation,
+    OperationContext,
+    PlanRequest,
+    register,
+)
 
 METHODS = ("totp-or-sms", "totp", "sms")
 
@@ -34,13 +48,61 @@ class MfaOptions:
     list_filter: str | None = None
     dry_run: bool = False
     bulk: BulkSettings = field(default_factory=BulkSettings)
+    # accepted for compatibility: every run re-plans from the pool's state, so users that failed
+    # are planned (and tried) again anyway
+    retry_failed: bool = False
+    plan: PlanRequest | None = None
+    run: RunSettings = field(default_factory=RunSettings)
 
 
-@dataclass(frozen=True)
-class MfaItem:
-    item: str
-    username: str
-    user: PoolUser
+class MfaOperation(Operation):
+    """Set each enabled user's preferred MFA method (TOTP where verified, else SMS)."""
+
+    command = "mfa enforce"
+    done = "mfa set"
+    count_skipped = False
+
+    def __init__(self, cognito: Any, pool_id: str, methods: tuple[str, ...]) -> None:
+        self.cognito = cognito
+        self.pool_id = pool_id
+        self.methods = methods
+
+    @override
+    def observer(self) -> Observer:
+        return Observer(self.cognito, self.pool_id)
+
+    @override
+    def options(self) -> dict[str, Any]:
+        return {"methods": list(self.methods)}
+
+    @override
+    def decide(self, candidate: Candidate, state: UserState, user: PoolUser | None) -> Decision:
+        if user is None:
+            return NoChange("already absent")
+        if not user.enabled:
+            return NoChange("disabled user")
+        phone = _has_verified_phone(user)
+        if "totp" not in self.methods and not phone:
+            return NoChange("cannot enrol: no verified phone number for SMS MFA")
+        return Change("set-mfa", {"methods": list(self.methods), "verified_phone": phone})
+
+    @override
+    def act(self, entry: PlanEntry, uncertain: bool) -> Outcome:
+        methods = tuple(entry.params.get("methods") or self.methods)
+        phone = bool(entry.params.get("verified_phone"))
+        return _enforce(self.cognito, self.pool_id, entry.username, methods, phone)
+
+    @override
+    def would(self, action: str) -> str:
+        if "totp" in self.methods:
+            return "would try TOTP" + (", then SMS" if "sms" in self.methods else "")
+        return "would prefer SMS"
+
+
+@register("mfa enforce")
+def _build(context: OperationContext, options: Mapping[str, Any]) -> Operation:
+    methods = tuple(str(m) for m in options.get("methods") or ())
+    return MfaOperation(context.cognito, context.pool_id, methods)
 
 
 def run_mfa_enforce(
@@ -52,50 +114,32 @@ def run_mfa_enforce(
     with aws_errors():
         schema = describe_pool(cognito, pool_id)
         factors = _pool_factors(cognito, pool_id)
-    notes = []
-    if schema.mfa_configuration == "OFF":
-        notes.append(
-            "the pool's MFA configuration is OFF: preferences take effect only once the stack sets it to ON or OPTIONAL"
-        )
     wanted = {"totp": ("totp",), "sms": ("sms",), "totp-or-sms": ("totp", "sms")}[options.method]
     methods = tuple(m for m in wanted if m in factors)
     if not methods:
         raise UsageError(
             f"the pool does not enable {' or '.join(wanted).upper()} MFA (enabled: {', '.join(factors) or 'none'})"
         )
-    items = (
-        MfaItem(user.username, user.username, user)
+    operation = MfaOperation(cognito, pool_id, methods)
+    request = options.plan or plan_request(
+        operation.command, pool_id, dry_run=options.dry_run, concurrency=options.bulk.concurrency
+    )
+    request = replace(
+        request, selection=f"filter {options.list_filter}" if options.list_filter else "all users"
+    )
+    candidates = (
+        Candidate(user.username, user.username, user)
         for user in iter_users(cognito, pool_id, options.list_filter)
     )
-    if options.dry_run:
-        tally = Tally()
-        for item in items:
-            tally.add(item.item, item.username, _plan(item.user, methods))
-        return RunReport("mfa enforce", pool_id, tally, 0.0, dry_run=True, notes=notes)
-    path = options.bulk.journal_path or journal_path(
-        "mfa-enforce", pool_id, options.method, options.list_filter or ""
+    settings = replace(options.run, bulk=options.bulk)
+    report = run_planned(
+        clients, pool_id, operation, candidates, request, console, settings, schema.estimated_users
     )
-    with aws_errors():
-        result = run_bulk(
-            console=console,
-            description="mfa enforce",
-            journal_path=path,
-            journal_header={"command": "mfa enforce", "pool_id": pool_id},
-            items=items,
-            total=schema.estimated_users or None,
-            action=lambda item, _u: _enforce(cognito, pool_id, item.user, methods),
-            settings=options.bulk,
-            limiter=clients.limiter,
+    if schema.mfa_configuration == "OFF":
+        report.notes.append(
+            "the pool's MFA configuration is OFF: preferences take effect only once the stack sets it to ON or OPTIONAL"
         )
-    return RunReport(
-        "mfa enforce",
-        pool_id,
-        result.tally,
-        result.duration_seconds,
-        interrupted=result.interrupted,
-        journal=str(path),
-        notes=notes,
-    )
+    return report
 
 
 def _pool_factors(cognito: Any, pool_id: str) -> tuple[str, ...]:
@@ -115,28 +159,19 @@ def _has_verified_phone(user: PoolUser) -> bool:
     )
 
 
-def _plan(user: PoolUser, methods: tuple[str, ...]) -> Outcome:
-    if not user.enabled:
-        return Outcome("skipped", "disabled user")
-    if "totp" in methods:
-        return Outcome(
-            "would try TOTP"
-            + (", then SMS" if "sms" in methods and _has_verified_phone(user) else "")
-        )
-    if _has_verified_phone(user):
-        return Outcome("would prefer SMS")
-    return Outcome("failed", "no verified phone number for SMS MFA", "CannotEnrol")
-
-
-def _enforce(cognito: Any, pool_id: str, user: PoolUser, methods: tuple[str, ...]) -> Outcome:
-    if not user.enabled:
-        return Outcome("skipped", "disabled user")
+def _enforce(
+    cognito: Any, pool_id: str, username: str, methods: tuple[str, ...], verified_phone: bool
+) -> Outcome:
+    """AdminSetUserMFAPreference: TOTP first (fails unless the user verified a TOTP device), then
+    SMS if the user has a verified phone number.
+    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminSetUserMFAPreference.html
+    """
     reasons = []
     if "totp" in methods:
         try:
             cognito.admin_set_user_mfa_preference(
                 UserPoolId=pool_id,
-                Username=user.username,
+                Username=username,
                 SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
             )
             return Outcome("totp")
@@ -145,10 +180,10 @@ def _enforce(cognito: Any, pool_id: str, user: PoolUser, methods: tuple[str, ...
                 raise
             reasons.append("no verified TOTP device (only the user can enrol one, at next sign-in)")
     if "sms" in methods:
-        if _has_verified_phone(user):
+        if verified_phone:
             cognito.admin_set_user_mfa_preference(
                 UserPoolId=pool_id,
-                Username=user.username,
+                Username=username,
                 SMSMfaSettings={"Enabled": True, "PreferredMfa": True},
             )
             return Outcome("sms")

@@ -8,6 +8,7 @@ secret and the tokens are registered as secrets and never printed.
 
 from __future__ import annotations
 
+import binascii
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ import pyotp
 from botocore.exceptions import ClientError
 
 from identity_ops.aws import AwsClients
+from identity_ops.errors import UsageError
 from identity_ops.executor import error_code, error_message
 from identity_ops.redaction import remember
 from identity_ops.srp import SrpClient, cognito_timestamp, secret_hash
@@ -62,8 +64,30 @@ class SmokeReport:
         }
 
 
+def check_totp_secret(secret: str, source: str) -> None:
+    """Refuse a TOTP secret pyotp cannot use, before anything is sent.
+
+    Cognito hands the secret out as ``SecretCode`` of AssociateSoftwareToken, a base32 string
+    (letters A-Z and digits 2-7), at least 16 characters
+    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssociateSoftwareToken.html);
+    pyotp also requires at least 112 bits once decoded (NIST SP 800-63B).
+    ``source`` names where the secret came from; the secret itself is never shown.
+    """
+    try:
+        pyotp.TOTP(secret.replace(" ", ""))
+    except binascii.Error:
+        raise UsageError(
+            f"{source}: not a base32 TOTP secret (letters A-Z and digits 2-7, as "
+            "AssociateSoftwareToken returns it)"
+        ) from None
+    except ValueError as error:
+        raise UsageError(f"{source}: not a usable TOTP secret ({error})") from None
+
+
 def run_smoke(clients: AwsClients, pool_id: str, options: SmokeOptions) -> SmokeReport:
     remember(options.password, options.totp_secret, options.client_secret)
+    if options.totp_secret:
+        check_totp_secret(options.totp_secret, "the TOTP secret")
     cognito = clients.cognito()
     report = SmokeReport(pool_id, options.client_id, options.username)
     client = cognito.describe_user_pool_client(UserPoolId=pool_id, ClientId=options.client_id)[
@@ -168,7 +192,7 @@ def _answer_challenges(
         return None
     responses = {
         "USERNAME": user_id,
-        "SOFTWARE_TOKEN_MFA_CODE": pyotp.TOTP(options.totp_secret).now(),
+        "SOFTWARE_TOKEN_MFA_CODE": pyotp.TOTP(options.totp_secret.replace(" ", "")).now(),
     }
     if client_secret:
         responses["SECRET_HASH"] = secret_hash(user_id, options.client_id, client_secret)

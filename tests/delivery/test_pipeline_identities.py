@@ -21,7 +21,7 @@ from botocore import xform_name
 from cognito_guard.github_oidc import GITHUB_OIDC_TRUST
 from cognito_guard.resource_types import IAM_ROLE
 from components import exports
-from components.pipeline_identities import OPERATOR_COGNITO_ACTIONS
+from components.pipeline_identities import OPERATOR_COGNITO_ACTIONS, PLANNER_COGNITO_ACTIONS
 from settings.errors import StackConfigError
 from tests.delivery.aws_services import aws_resource_types, service_of
 from tests.delivery.repo import ROOT
@@ -41,7 +41,12 @@ PIPELINES: dict[str, Any] = {
     "repository": REPOSITORY,
     "deploy": {"environment": "dev"},
     "preview": {"pullRequests": True, "branches": ["main"]},
-    "operator": {"environments": ["dev-identity-ops-dry-run", "dev-identity-ops"]},
+    "operator": {"environments": ["dev-identity-ops"]},
+    "planner": {"environments": ["dev-identity-ops-dry-run"]},
+    "imports": {
+        "bucket": "acme-identity-imports",
+        "kmsKeyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/5678abcd-12ab-34cd-56ef-1234567890ab",
+    },
     "stateBackend": {
         "bucket": "acme-pulumi-state",
         "kmsKeyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab",
@@ -112,19 +117,25 @@ def test_stacks_without_the_section_get_no_pipeline_identities() -> None:
     assert plain.outputs[exports.PIPELINE_ROLE_ARNS] is None
 
 
-def test_three_roles_and_the_github_provider_under_one_component(run: ProgramRun) -> None:
+def test_four_roles_and_the_github_provider_under_one_component(run: ProgramRun) -> None:
     component = run.one("enterprise-identity:cognito:PipelineIdentities")
     children = [r for r in run.resources if r.parent.endswith(component.type)]
     assert sorted(r.type.rsplit(":", 1)[1] for r in children) == [
-        "OpenIdConnectProvider", "Role", "Role", "Role", "RolePolicy", "RolePolicy", "RolePolicy",
+        "OpenIdConnectProvider", "Role", "Role", "Role", "Role",
+        "RolePolicy", "RolePolicy", "RolePolicy", "RolePolicy",
     ]  # fmt: skip
     provider = run.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
     assert provider.inputs["url"] == f"https://{GITHUB}"
     assert provider.inputs["clientIdLists"] == ["sts.amazonaws.com"]
-    assert set(run.outputs[exports.PIPELINE_ROLE_ARNS]) == {"deploy", "preview", "operator"}
+    assert set(run.outputs[exports.PIPELINE_ROLE_ARNS]) == {
+        "deploy",
+        "preview",
+        "operator",
+        "planner",
+    }
 
 
-@pytest.mark.parametrize("purpose", ["deploy", "preview", "operator"])
+@pytest.mark.parametrize("purpose", ["deploy", "preview", "operator", "planner"])
 def test_the_packs_github_oidc_rule_passes_each_role(run: ProgramRun, purpose: str) -> None:
     """The roles as `pulumi up` sends them (the provider ARN known) satisfy
     `cognito-pipeline-github-oidc-trust`, also when only the repository's owner is allowed."""
@@ -140,13 +151,8 @@ def test_the_packs_github_oidc_rule_passes_each_role(run: ProgramRun, purpose: s
     [
         ("deploy", [f"repo:{REPOSITORY}:environment:dev"]),
         ("preview", [f"repo:{REPOSITORY}:pull_request", f"repo:{REPOSITORY}:ref:refs/heads/main"]),
-        (
-            "operator",
-            [
-                f"repo:{REPOSITORY}:environment:dev-identity-ops",
-                f"repo:{REPOSITORY}:environment:dev-identity-ops-dry-run",
-            ],
-        ),
+        ("operator", [f"repo:{REPOSITORY}:environment:dev-identity-ops"]),
+        ("planner", [f"repo:{REPOSITORY}:environment:dev-identity-ops-dry-run"]),
     ],
 )
 def test_each_role_trusts_only_github_tokens_for_sts_with_exact_subjects(
@@ -166,7 +172,8 @@ def test_each_role_trusts_only_github_tokens_for_sts_with_exact_subjects(
 
 def test_the_deploy_role_can_never_rewrite_the_pipeline_roles(run: ProgramRun) -> None:
     names = {
-        purpose: role(run, purpose).inputs["name"] for purpose in ("deploy", "preview", "operator")
+        purpose: role(run, purpose).inputs["name"]
+        for purpose in ("deploy", "preview", "operator", "planner")
     }
     assert names == {p: f"gha-ei-dev-{p}" for p in names}
     (managed,) = [s for s in permissions(run, "deploy") if s["Sid"] == "StackRoles"]
@@ -278,6 +285,25 @@ def test_the_operator_role_allows_exactly_identity_ops_calls_on_this_pool_only(
     assert set(OPERATOR_COGNITO_ACTIONS) == identity_ops_cognito_actions()
 
 
+def test_the_planner_role_reads_users_and_import_files_and_changes_nothing(
+    run: ProgramRun,
+) -> None:
+    """The unreviewed dry run holds this role: only identity-ops' reads, on this pool only."""
+    statements = {s["Sid"]: s for s in permissions(run, "planner")}
+    users = statements["ReadUsersOfThisPool"]
+    assert users["Resource"] == POOL_ARN
+    assert sorted(actions(users)) == sorted(PLANNER_COGNITO_ACTIONS)
+    assert set(PLANNER_COGNITO_ACTIONS) < set(OPERATOR_COGNITO_ACTIONS)
+    for action in PLANNER_COGNITO_ACTIONS:
+        assert action.split(":")[1].startswith(("Describe", "Get", "List", "AdminGet", "AdminList"))
+    writes = set(OPERATOR_COGNITO_ACTIONS) - set(PLANNER_COGNITO_ACTIONS)
+    assert {"cognito-idp:AdminCreateUser", "cognito-idp:AdminDeleteUser"} <= writes
+    imports = statements["ReadImportFiles"]
+    assert imports["Action"] == "s3:GetObject"
+    assert imports["Resource"] == "arn:aws:s3:::acme-identity-imports/identity-ops-imports/*"
+    assert statements["DecryptImportFiles"]["Action"] == "kms:Decrypt"
+
+
 def test_an_existing_github_provider_is_used_instead_of_creating_one() -> None:
     existing = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{GITHUB}"
     reused = run_with_pipelines({**PIPELINES, "oidcProviderArn": existing})
@@ -302,6 +328,14 @@ def config_error(section: str) -> str:
         (
             {"operator": {"environments": ["dev"]}},
             'enterprise-identity:pipelines.operator.environments: "dev" is the deploy environment',
+        ),
+        (
+            {"planner": {"environments": ["dev-identity-ops"]}},
+            'enterprise-identity:pipelines.planner.environments: "dev-identity-ops" is also a deploy or operator environment',
+        ),
+        (
+            {"planner": None},
+            "enterprise-identity:pipelines.imports: needs `planner`",
         ),
         ({"repository": "acme/*"}, "enterprise-identity:pipelines.repository"),
         ({"deploy": {"branch": "release/*"}}, "enterprise-identity:pipelines.deploy.branch"),
@@ -331,7 +365,7 @@ def iter_strings(value: object) -> Iterator[str]:
 
 
 def test_no_trust_policy_uses_a_wildcard_subject(run: ProgramRun) -> None:
-    for purpose in ("deploy", "preview", "operator"):
+    for purpose in ("deploy", "preview", "operator", "planner"):
         condition = trust(run, purpose)["Condition"]
         assert "StringLike" not in condition
         assert not any("*" in s for s in iter_strings(condition)), purpose

@@ -36,13 +36,16 @@ PIPELINES: dict[str, dict[str, Any]] = {
         "repository": REPOSITORY,
         "deploy": {"environment": "dev"},
         "preview": {"pullRequests": True, "branches": ["main"]},
-        "operator": {"environments": ["dev-identity-ops-dry-run", "dev-identity-ops"]},
+        "operator": {"environments": ["dev-identity-ops"]},
+        "planner": {"environments": ["dev-identity-ops-dry-run"]},
         "stateBackend": {"bucket": "acme-pulumi-state"},
     },
     "prod": {
         "repository": REPOSITORY,
         "deploy": {"environment": "prod"},
-        "operator": {"environments": ["prod-identity-ops-dry-run", "prod-identity-ops"]},
+        "operator": {"environments": ["prod-identity-ops"]},
+        "planner": {"environments": ["prod-identity-ops-dry-run"]},
+        "imports": {"bucket": "acme-identity-imports"},
         "stateBackend": {"bucket": "acme-pulumi-state"},
     },
 }
@@ -53,7 +56,11 @@ REPOSITORY_ROLE_VARIABLES = {
     "AWS_PREVIEW_ROLE_ARN_DEV": ("dev", "preview"),
     "AWS_PREVIEW_ROLE_ARN_PROD": ("prod", "preview"),
 }
-ENVIRONMENT_ROLE_VARIABLES = {"AWS_DEPLOY_ROLE_ARN": "deploy", "AWS_OPERATOR_ROLE_ARN": "operator"}
+ENVIRONMENT_ROLE_VARIABLES = {
+    "AWS_DEPLOY_ROLE_ARN": "deploy",
+    "AWS_OPERATOR_ROLE_ARN": "operator",
+    "AWS_PLANNER_ROLE_ARN": "planner",
+}
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,7 @@ def _expand(
         env = environment
         if env is not None:
             env = env.replace("${{ inputs.environment }}", bindings.get("environment", stack))
+            env = env.replace("${{ inputs.stack || 'prod' }}", stack)
             env = env.replace("${{ inputs.stack }}", stack)
         found.append((stack, expression, env))
     return found
@@ -193,6 +201,7 @@ def test_every_role_assuming_job_is_found() -> None:
         ("deploy-stack.yml", "up", "dev", "deploy"),
         ("deploy-stack.yml", "up", "prod", "deploy"),
         ("drift.yml", "check", "prod", "preview"),
+        ("user-management.yml", "plan", "prod", "planner"),
         ("user-management.yml", "apply", "prod", "operator"),
     } <= found
 
@@ -212,7 +221,36 @@ def test_no_pull_request_job_gets_prod_or_user_data_or_write_access() -> None:
             assert use.purpose == "preview", use
 
 
-@pytest.mark.parametrize("purpose", ["preview", "deploy", "operator"])
+def test_the_unreviewed_plan_job_can_only_read_users() -> None:
+    """The user-management dry run needs no approval, so its role must not change anyone."""
+    (plan,) = [u for u in role_uses() if u.workflow == "user-management.yml" and u.job == "plan"][
+        :1
+    ]
+    assert plan.purpose == "planner"
+    policy = json.loads(_policy_of(plan.stack, "planner"))
+    actions = [
+        a
+        for s in policy["Statement"]
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    ]
+    assert actions
+    for action in actions:
+        verb = action.split(":")[1]
+        assert verb.startswith(("Describe", "Get", "List", "AdminGet", "AdminList")) or action in {
+            "kms:Decrypt"
+        }, action
+
+
+def _policy_of(stack: str, purpose: str) -> str:
+    (policy,) = [
+        r
+        for r in program_run(stack).resources
+        if r.type == "aws:iam/rolePolicy:RolePolicy" and r.name.endswith(f"-{purpose}-policy")
+    ]
+    return str(policy.inputs["policy"])
+
+
+@pytest.mark.parametrize("purpose", ["preview", "deploy", "operator", "planner"])
 def test_no_prod_role_trusts_pull_requests(purpose: str) -> None:
     assert f"repo:{REPOSITORY}:pull_request" not in trusted_subjects("prod", purpose)
 

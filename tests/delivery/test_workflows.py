@@ -360,25 +360,58 @@ def test_drift_skips_a_stack_without_a_preview_role_with_a_notice() -> None:
     assert "status === 'skipped'" in script
 
 
-def test_user_management_offers_the_admin_jobs_with_a_dry_run_first() -> None:
+def test_user_management_plans_read_only_and_applies_the_reviewed_plan() -> None:
     um = workflow("user-management.yml")
     options = um["on"]["workflow_dispatch"]["inputs"]["job"]["options"]
     assert set(options) == {
         "import-users",
         "disable-inactive-users",
+        "cleanup-disabled-users",
         "analytics-report",
         "enforce-mfa",
         "export-backup",
     }
-    dry_run, apply = jobs(um)["dry-run"], jobs(um)["apply"]
-    assert apply["needs"] == "dry-run"
-    assert apply["if"] == "inputs.apply"
-    assert apply["environment"]["name"] == "${{ inputs.stack }}-identity-ops"
-    for job, mode in ((dry_run, "dry-run"), (apply, "apply")):
-        run = next(s["run"] for s in steps(job) if "identity-ops-job.sh" in s.get("run", ""))
-        assert f'"$JOB" {mode} ' in run
-        assert steps_using(job, "actions/upload-artifact")[0]["if"] == "always()"
-        assert job["concurrency"]["group"] == "identity-ops-${{ inputs.stack }}"
+    plan, apply = jobs(um)["plan"], jobs(um)["apply"]
+    # The plan job reads with the planner role; only the reviewed apply job holds the operator role.
+    (plan_role,) = steps_using(plan, ASSUME_ROLE)
+    assert plan_role["with"]["role-to-assume"] == "${{ vars.AWS_PLANNER_ROLE_ARN }}"
+    (apply_role,) = steps_using(apply, ASSUME_ROLE)
+    assert apply_role["with"]["role-to-assume"] == "${{ vars.AWS_OPERATOR_ROLE_ARN }}"
+    assert plan["environment"]["name"] == "${{ inputs.stack || 'prod' }}-identity-ops-dry-run"
+    assert apply["environment"]["name"] == "${{ inputs.stack || 'prod' }}-identity-ops"
+    assert apply["needs"] == "plan"
+    assert apply["if"] == "inputs.apply || github.event_name == 'schedule'"
+    run = next(s for s in steps(plan) if "identity-ops-job.sh" in s.get("run", ""))
+    assert '"$JOB" dry-run ' in run["run"]
+    # Import files come from S3, fetched with the read-only role, never from the repository.
+    fetch = next(s for s in steps(plan) if "fetch-import.sh" in s.get("run", ""))
+    assert steps(plan).index(fetch) > steps(plan).index(plan_role)
+    (upload,) = steps_using(plan, "actions/upload-artifact")
+    (download,) = steps_using(apply, "actions/download-artifact")
+    assert upload["with"]["name"] == download["with"]["name"]
+    applied = next(s for s in steps(apply) if "identity-ops-job.sh" in s.get("run", ""))
+    assert applied["env"]["PLAN_FILE"] == f"{download['with']['path']}/plan.jsonl"
+    assert '"$JOB" apply ' in applied["run"]
+    assert steps(apply).index(download) < steps(apply).index(applied)
+    for job in (plan, apply):
+        assert job["concurrency"]["group"] == "identity-ops-${{ inputs.stack || 'prod' }}"
+        assert_installed_before_credentials_any_role(job)
+
+
+def test_a_weekly_inactive_user_review_plans_and_waits_for_approval() -> None:
+    um = workflow("user-management.yml")
+    (schedule,) = um["on"]["schedule"]
+    assert schedule["cron"].split()[4] == "1"  # weekly, on Mondays
+    assert um["env"]["JOB"] == "${{ inputs.job || 'disable-inactive-users' }}"
+    assert um["env"]["STACK"] == "${{ inputs.stack || 'prod' }}"
+    assert "github.event_name == 'schedule'" in jobs(um)["apply"]["if"]
+
+
+def assert_installed_before_credentials_any_role(job: Job) -> None:
+    job_steps = steps(job)
+    (assume,) = steps_using(job, ASSUME_ROLE)
+    for step in job_steps[job_steps.index(assume) :]:
+        assert "make setup" not in step.get("run", ""), step.get("name")
 
 
 def test_pulumi_cli_version_matches_the_sdk_pin() -> None:

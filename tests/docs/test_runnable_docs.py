@@ -73,7 +73,29 @@ def repository_copy(destination: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)  # times kept: make sees an up-to-date venv
     (destination / ".venv").symlink_to(ROOT / ".venv")
+    _keep_the_venv_current(destination)
     return destination
+
+
+def _keep_the_venv_current(copy: Path) -> None:
+    """The copy's requirement files get the venv stamp's time, so `make` never reinstalls.
+
+    The venv is the project's own, linked in: a reinstall run from the copy would point the
+    editable install and every console script at the temporary folder. The files that make the
+    venv stale are the Makefile's `REQUIREMENTS`.
+    """
+    stamp = ROOT / ".venv" / ".installed"
+    if not stamp.exists():
+        return
+    line = next(
+        line
+        for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines()
+        if line.startswith("REQUIREMENTS :=")
+    )
+    when = stamp.stat().st_mtime - 1
+    for name in line.split(":=", 1)[1].split():
+        if (copy / name).exists():
+            os.utime(copy / name, (when, when))
 
 
 def test_the_docs_mark_the_main_job_runnable() -> None:

@@ -86,3 +86,26 @@ class FaultInjector:
             self.injected["InternalErrorException"] += 1
             return error_response(request.url, 500, "InternalErrorException", "injected 500")
         return None
+
+
+class ThrottleBurst:
+    """Answers the first ``count`` sends of each of ``operations`` with TooManyRequestsException.
+
+    A burst of throttling and then a quiet service: what a limiter must slow down for, and then
+    recover from.
+    """
+
+    def __init__(self, operations: set[str], count: int) -> None:
+        self.remaining: Counter[str] = Counter(dict.fromkeys(operations, count))
+        self._lock = threading.Lock()
+
+    def attach(self, client: Any) -> None:
+        client.meta.events.register_first("before-send.cognito-identity-provider", self.before_send)
+
+    def before_send(self, request: Any, event_name: str, **_: Any) -> AWSResponse | None:
+        operation = event_name.rsplit(".", 1)[-1]
+        with self._lock:
+            if self.remaining[operation] <= 0:
+                return None
+            self.remaining[operation] -= 1
+        return error_response(request.url, 400, "TooManyRequestsException", "Rate exceeded")

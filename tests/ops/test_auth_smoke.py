@@ -3,8 +3,10 @@
 What moto can and cannot show (measured, see shared/research/ops-anchors.md):
 - moto checks SECRET_HASH on the SRP path, issues PASSWORD_VERIFIER and SOFTWARE_TOKEN_MFA
   challenges and serves a JWKS that verifies its tokens: tested here end to end;
-- moto accepts *any* password signature, so the SRP math is tested separately against a
-  server-side SRP verifier written in this file (``test_srp_signature_matches_a_server_side_verifier``);
+- moto accepts *any* password signature, so the SRP math is tested separately: against a
+  server-side SRP verifier written in this file (``test_srp_signature_matches_a_server_side_verifier``,
+  which shares the product's helpers) and against an independent client, pycognito's AWSSRP, in
+  ``test_srp_oracle.py``;
 - without MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP moto accepts any TOTP code, and with it moto uses
   a fixed 60-bit secret that pyotp refuses; so the TOTP test proves the challenge is answered with a
   pyotp code, not that moto checked it;

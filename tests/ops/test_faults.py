@@ -75,5 +75,5 @@ def test_limit_exceeded_is_a_row_failure_not_a_retry_loop(
     assert failure.username == "user003"
     assert failure.code == "LimitExceededException"
     assert "not retried" in failure.reason
-    assert "user003" in (tmp_path / "users.failed.csv").read_text(encoding="utf-8")
+    assert "user003" in Path(report.failed_rows_file).read_text(encoding="utf-8")
     assert len(pool_usernames(cognito, pool_id)) == 5

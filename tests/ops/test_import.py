@@ -111,7 +111,10 @@ def test_skip_invalid_writes_a_failed_rows_file_that_can_be_fed_back(
     report = json.loads(result.stdout)
     assert report["counts"] == {"created": 3, "failed": 2}
     failed_file = Path(report["failed_rows_file"])
-    assert failed_file == tmp_path / "users.failed.csv"
+    # One file per command and run, beside the input: a later run never overwrites it.
+    assert failed_file.parent == tmp_path
+    assert failed_file.name.startswith("users.import-")
+    assert failed_file.name.endswith(".failed.csv")
     text = failed_file.read_text(encoding="utf-8")
     assert "frank" in text
     assert "not a valid email address" in text

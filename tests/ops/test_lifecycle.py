@@ -48,7 +48,7 @@ def test_file_and_filter_selections(cognito: Any, pool_id: str, tmp_path: Path) 
     report = json.loads(result.stdout)
     assert report["counts"] == {"enabled": 2, "failed": 1}
     assert "UserNotFoundException" in report["failures"][0]["reason"]
-    assert "ghost" in (tmp_path / "enable.failed.csv").read_text(encoding="utf-8")
+    assert "ghost" in Path(report["failed_rows_file"]).read_text(encoding="utf-8")
     assert _enabled(cognito, pool_id, "ann")
     assert not _enabled(cognito, pool_id, "cat")
     deleted = invoke(

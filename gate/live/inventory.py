@@ -1,0 +1,603 @@
+"""What one account and Region holds for the audited user pools, read with boto3 and mapped into
+pulumi-aws wire inputs: `LiveResource`s that name each other through `references`, the way a
+Pulumi program's resources depend on each other (client -> pool, attachment -> roles, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from gate.live import wire
+from gate.live.calls import CLOUDWATCH, COGNITO_IDENTITY, COGNITO_IDP, IAM, WAFV2
+from gate.live.reader import AuditError, LiveReader
+
+USER_POOL: Final = "aws:cognito/userPool:UserPool"
+USER_POOL_CLIENT: Final = "aws:cognito/userPoolClient:UserPoolClient"
+USER_POOL_DOMAIN: Final = "aws:cognito/userPoolDomain:UserPoolDomain"
+IDENTITY_PROVIDER: Final = "aws:cognito/identityProvider:IdentityProvider"
+USER_GROUP: Final = "aws:cognito/userGroup:UserGroup"
+RESOURCE_SERVER: Final = "aws:cognito/resourceServer:ResourceServer"
+RISK_CONFIGURATION: Final = "aws:cognito/riskConfiguration:RiskConfiguration"
+LOG_DELIVERY: Final = "aws:cognito/logDeliveryConfiguration:LogDeliveryConfiguration"
+WEB_ACL: Final = "aws:wafv2/webAcl:WebAcl"
+WAF_ASSOCIATION: Final = "aws:wafv2/webAclAssociation:WebAclAssociation"
+METRIC_ALARM: Final = "aws:cloudwatch/metricAlarm:MetricAlarm"
+IDENTITY_POOL: Final = "aws:cognito/identityPool:IdentityPool"
+ROLE_ATTACHMENT: Final = "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment"
+PRINCIPAL_TAG: Final = (
+    "aws:cognito/identityPoolProviderPrincipalTag:IdentityPoolProviderPrincipalTag"
+)
+IAM_ROLE: Final = "aws:iam/role:Role"
+IAM_ROLE_POLICY: Final = "aws:iam/rolePolicy:RolePolicy"
+IAM_ROLE_POLICY_ATTACHMENT: Final = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+IAM_POLICY: Final = "aws:iam/policy:Policy"
+
+COGNITO_NAMESPACE: Final = "AWS/Cognito"
+AWS_MANAGED_POLICY_PREFIX: Final = "arn:aws:iam::aws:policy/"
+PAGE: Final = 60  # ListUserPools / ListUserPoolClients / ListIdentityPools accept at most 60
+
+
+@dataclass(frozen=True)
+class LiveResource:
+    """One deployed resource as the pack will see it.
+
+    `key` is `<type>::<id>`, the tail of its synthetic URN; `references` maps a wire property to
+    the keys of the resources its value points at; `outputs` add what only exists once deployed
+    (id, ARN, endpoint), as the engine sends final outputs to stack policies.
+    """
+
+    type: str
+    id: str
+    label: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any] = field(default_factory=dict)
+    references: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    parent: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.type}::{self.id}"
+
+
+@dataclass
+class Inventory:
+    """The resources read for one account and Region, in the order a program would create them."""
+
+    account: str
+    region: str
+    resources: dict[str, LiveResource] = field(default_factory=dict)
+
+    def add(self, resource: LiveResource) -> LiveResource:
+        self.resources.setdefault(resource.key, resource)
+        return resource
+
+    def has(self, key: str) -> bool:
+        return key in self.resources
+
+
+def read_inventory(reader: LiveReader, account: str, pool_ids: Iterable[str] = ()) -> Inventory:
+    """Every user pool of the account and Region (or the ones named) with everything the pack
+    judges about it. A named pool that does not exist ends the audit (exit 2)."""
+    inventory = Inventory(account=account, region=reader.region)
+    named = list(pool_ids)
+    ids = named or [
+        pool["Id"]
+        for pool in reader.items(
+            COGNITO_IDP, "ListUserPools", "UserPools", reader.region, MaxResults=PAGE
+        )
+    ]
+    pools = [pool for pool_id in ids if (pool := _user_pool(reader, pool_id, bool(named)))]
+    for pool in pools:
+        inventory.add(_pool_resource(reader, pool))
+        _pool_parts(reader, inventory, pool)
+    if pools:
+        alarms = reader.items(CLOUDWATCH, "DescribeAlarms", "MetricAlarms", reader.region)
+        _alarms(inventory, pools, alarms)
+        _identity_pools(reader, inventory, pools)
+    return inventory
+
+
+def _user_pool(reader: LiveReader, pool_id: str, named: bool) -> dict[str, Any] | None:
+    """DescribeUserPool; a named pool that does not exist is a usage error
+    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPool.html)."""
+    before = len(reader.not_judged)
+    response = reader.call(
+        COGNITO_IDP,
+        "DescribeUserPool",
+        pool_id,
+        absent=("ResourceNotFoundException",),
+        UserPoolId=pool_id,
+    )
+    if response is None:
+        if named and len(reader.not_judged) == before:
+            raise AuditError(
+                f"--pool-id {pool_id}: no such user pool in {reader.region} ({reader.label})"
+            )
+        return None
+    pool: dict[str, Any] = response["UserPool"]
+    return pool
+
+
+def _pool_resource(reader: LiveReader, pool: Mapping[str, Any]) -> LiveResource:
+    pool_id = str(pool["Id"])
+    mfa = reader.call(COGNITO_IDP, "GetUserPoolMfaConfig", pool_id, UserPoolId=pool_id)
+    return LiveResource(
+        type=USER_POOL,
+        id=pool_id,
+        label=str(pool.get("Arn") or pool_id),
+        inputs=wire.user_pool(pool, mfa),
+        outputs={
+            "id": pool_id,
+            "arn": pool.get("Arn"),
+            "endpoint": f"cognito-idp.{reader.region}.amazonaws.com/{pool_id}",
+            "domain": pool.get("Domain"),
+            "customDomain": pool.get("CustomDomain"),
+        },
+    )
+
+
+def _pool_parts(reader: LiveReader, inventory: Inventory, pool: Mapping[str, Any]) -> None:
+    """Clients, domains, identity providers, groups, resource servers, risk configuration, log
+    delivery and WAF of one pool."""
+    pool_id = str(pool["Id"])
+    pool_key = f"{USER_POOL}::{pool_id}"
+    for part in (
+        *_clients(reader, pool_id),
+        *_domains(reader, pool),
+        *_identity_providers(reader, pool_id),
+        *_groups(reader, pool_id),
+        *_resource_servers(reader, pool_id),
+        *_risk(reader, pool_id),
+        *_log_delivery(reader, pool_id),
+        *_waf(reader, pool),
+    ):
+        references = dict(part.references)
+        if "userPoolId" in part.inputs:
+            references["userPoolId"] = (pool_key,)
+        inventory.add(
+            LiveResource(
+                part.type, part.id, part.label, part.inputs, part.outputs, references, pool_key
+            )
+        )
+
+
+def _clients(reader: LiveReader, pool_id: str) -> list[LiveResource]:
+    found = []
+    listed = reader.items(
+        COGNITO_IDP,
+        "ListUserPoolClients",
+        "UserPoolClients",
+        pool_id,
+        UserPoolId=pool_id,
+        MaxResults=PAGE,
+    )
+    for entry in listed:
+        client_id = str(entry["ClientId"])
+        response = reader.call(
+            COGNITO_IDP,
+            "DescribeUserPoolClient",
+            f"{pool_id}/{client_id}",
+            UserPoolId=pool_id,
+            ClientId=client_id,
+        )
+        if response is None:
+            continue
+        found.append(
+            LiveResource(
+                USER_POOL_CLIENT,
+                client_id,
+                f"{pool_id}/{client_id}",
+                wire.user_pool_client(response["UserPoolClient"]),
+                {"id": client_id},
+            )
+        )
+    return found
+
+
+def _domains(reader: LiveReader, pool: Mapping[str, Any]) -> list[LiveResource]:
+    found = []
+    for name in {pool.get("Domain"), pool.get("CustomDomain")} - {None, ""}:
+        response = reader.call(COGNITO_IDP, "DescribeUserPoolDomain", str(name), Domain=str(name))
+        description = (response or {}).get("DomainDescription") or {}
+        if description.get("Domain"):
+            found.append(
+                LiveResource(
+                    USER_POOL_DOMAIN,
+                    str(name),
+                    str(name),
+                    wire.user_pool_domain(description),
+                    {"id": str(name)},
+                )
+            )
+    return found
+
+
+def _identity_providers(reader: LiveReader, pool_id: str) -> list[LiveResource]:
+    found = []
+    listed = reader.items(
+        COGNITO_IDP,
+        "ListIdentityProviders",
+        "Providers",
+        pool_id,
+        UserPoolId=pool_id,
+        MaxResults=PAGE,
+    )
+    for entry in listed:
+        name = str(entry["ProviderName"])
+        response = reader.call(
+            COGNITO_IDP,
+            "DescribeIdentityProvider",
+            f"{pool_id}/{name}",
+            UserPoolId=pool_id,
+            ProviderName=name,
+        )
+        if response is not None:
+            provider = response["IdentityProvider"]
+            found.append(
+                LiveResource(
+                    IDENTITY_PROVIDER,
+                    f"{pool_id}:{name}",
+                    f"{pool_id}/{name}",
+                    wire.identity_provider(provider),
+                    {"id": f"{pool_id}:{name}"},
+                )
+            )
+    return found
+
+
+def _groups(reader: LiveReader, pool_id: str) -> list[LiveResource]:
+    listed = reader.items(
+        COGNITO_IDP, "ListGroups", "Groups", pool_id, UserPoolId=pool_id, Limit=PAGE
+    )
+    return [
+        LiveResource(
+            USER_GROUP,
+            f"{pool_id}/{group['GroupName']}",
+            f"{pool_id}/{group['GroupName']}",
+            wire.user_group(group),
+            {"id": f"{pool_id}/{group['GroupName']}"},
+        )
+        for group in listed
+    ]
+
+
+def _resource_servers(reader: LiveReader, pool_id: str) -> list[LiveResource]:
+    listed = reader.items(
+        COGNITO_IDP,
+        "ListResourceServers",
+        "ResourceServers",
+        pool_id,
+        UserPoolId=pool_id,
+        MaxResults=50,
+    )
+    return [
+        LiveResource(
+            RESOURCE_SERVER,
+            f"{pool_id}|{server['Identifier']}",
+            f"{pool_id}/{server['Identifier']}",
+            wire.resource_server(server),
+            {"id": f"{pool_id}|{server['Identifier']}"},
+        )
+        for server in listed
+    ]
+
+
+def _risk(reader: LiveReader, pool_id: str) -> list[LiveResource]:
+    """The pool-level risk configuration
+    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeRiskConfiguration.html)."""
+    response = reader.call(
+        COGNITO_IDP,
+        "DescribeRiskConfiguration",
+        pool_id,
+        absent=("ResourceNotFoundException",),
+        UserPoolId=pool_id,
+    )
+    risk = wire.risk_configuration((response or {}).get("RiskConfiguration") or {})
+    if risk is None:
+        return []
+    risk.setdefault("userPoolId", pool_id)
+    return [LiveResource(RISK_CONFIGURATION, pool_id, f"{pool_id} risk configuration", risk)]
+
+
+def _log_delivery(reader: LiveReader, pool_id: str) -> list[LiveResource]:
+    """(https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_GetLogDeliveryConfiguration.html)."""
+    response = reader.call(COGNITO_IDP, "GetLogDeliveryConfiguration", pool_id, UserPoolId=pool_id)
+    delivery = wire.log_delivery((response or {}).get("LogDeliveryConfiguration") or {})
+    if delivery is None:
+        return []
+    delivery["userPoolId"] = pool_id
+    return [LiveResource(LOG_DELIVERY, pool_id, f"{pool_id} log delivery", delivery)]
+
+
+def _waf(reader: LiveReader, pool: Mapping[str, Any]) -> list[LiveResource]:
+    """The web ACL associated with the pool, if any: an unassociated resource has no `WebACL`
+    (https://docs.aws.amazon.com/waf/latest/APIReference/API_GetWebACLForResource.html)."""
+    arn = str(pool.get("Arn") or "")
+    if not arn:
+        return []
+    response = reader.call(
+        WAFV2,
+        "GetWebACLForResource",
+        arn,
+        absent=("WAFNonexistentItemException",),
+        ResourceArn=arn,
+    )
+    acl = (response or {}).get("WebACL")
+    if not acl:
+        return []
+    acl_arn = str(acl.get("ARN"))
+    acl_resource = LiveResource(
+        WEB_ACL,
+        str(acl.get("Id")),
+        acl_arn,
+        wire.web_acl(acl),
+        {"id": acl.get("Id"), "arn": acl_arn},
+    )
+    association = LiveResource(
+        WAF_ASSOCIATION,
+        f"{acl_arn},{arn}",
+        f"{acl_arn} -> {arn}",
+        wire.web_acl_association(arn, acl_arn),
+        references={
+            "resourceArn": (f"{USER_POOL}::{pool['Id']}",),
+            "webAclArn": (acl_resource.key,),
+        },
+    )
+    return [acl_resource, association]
+
+
+def _alarm_pools(alarm: Mapping[str, Any]) -> set[str]:
+    """The user pool ids an alarm's AWS/Cognito metrics are dimensioned by (plain or metric math)."""
+    metrics = [alarm] + [
+        (query.get("MetricStat") or {}).get("Metric") or {} for query in alarm.get("Metrics") or []
+    ]
+    return {
+        str(dimension.get("Value"))
+        for metric in metrics
+        if metric.get("Namespace") == COGNITO_NAMESPACE
+        for dimension in metric.get("Dimensions") or []
+        if dimension.get("Name") == "UserPool"
+    }
+
+
+def _alarms(
+    inventory: Inventory, pools: list[dict[str, Any]], alarms: list[dict[str, Any]]
+) -> None:
+    """CloudWatch alarms on the audited pools' metrics
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/metrics-for-cognito-user-pools.html)."""
+    audited = {str(pool["Id"]) for pool in pools}
+    for alarm in alarms:
+        targets = sorted(_alarm_pools(alarm) & audited)
+        if not targets:
+            continue
+        keys = tuple(f"{USER_POOL}::{pool_id}" for pool_id in targets)
+        alarm_wire = wire.metric_alarm(alarm)
+        references: dict[str, tuple[str, ...]] = {
+            prop: keys for prop in ("dimensions", "metricQueries") if prop in alarm_wire
+        }
+        inventory.add(
+            LiveResource(
+                METRIC_ALARM,
+                str(alarm["AlarmName"]),
+                str(alarm.get("AlarmArn") or alarm["AlarmName"]),
+                alarm_wire,
+                {"id": alarm["AlarmName"], "arn": alarm.get("AlarmArn")},
+                references,
+            )
+        )
+
+
+def _identity_pools(reader: LiveReader, inventory: Inventory, pools: list[dict[str, Any]]) -> None:
+    """Identity pools whose Cognito providers are audited user pools, with their roles."""
+    providers = {
+        f"cognito-idp.{reader.region}.amazonaws.com/{pool['Id']}": str(pool["Id"]) for pool in pools
+    }
+    listed = reader.items(
+        COGNITO_IDENTITY, "ListIdentityPools", "IdentityPools", reader.region, MaxResults=PAGE
+    )
+    for entry in listed:
+        pool_id = str(entry["IdentityPoolId"])
+        described = reader.call(
+            COGNITO_IDENTITY, "DescribeIdentityPool", pool_id, IdentityPoolId=pool_id
+        )
+        if described is None:
+            continue
+        trusted = [
+            provider
+            for provider in described.get("CognitoIdentityProviders") or []
+            if provider.get("ProviderName") in providers
+        ]
+        if trusted:
+            _identity_pool(reader, inventory, described, trusted, providers)
+
+
+def _identity_pool(
+    reader: LiveReader,
+    inventory: Inventory,
+    described: Mapping[str, Any],
+    trusted: list[Mapping[str, Any]],
+    providers: Mapping[str, str],
+) -> None:
+    pool_id = str(described["IdentityPoolId"])
+    user_pools = tuple(
+        dict.fromkeys(f"{USER_POOL}::{providers[str(p['ProviderName'])]}" for p in trusted)
+    )
+    clients = tuple(
+        key for p in trusted if inventory.has(key := f"{USER_POOL_CLIENT}::{p.get('ClientId')}")
+    )
+    identity = inventory.add(
+        LiveResource(
+            IDENTITY_POOL,
+            pool_id,
+            pool_id,
+            wire.identity_pool(described),
+            {"id": pool_id, "arn": _identity_pool_arn(reader, inventory.account, pool_id)},
+            {"cognitoIdentityProviders": user_pools + clients},
+        )
+    )
+    _role_attachment(reader, inventory, identity)
+    for provider in trusted:
+        _principal_tags(reader, inventory, identity, str(provider["ProviderName"]), providers)
+
+
+def _identity_pool_arn(reader: LiveReader, account: str, pool_id: str) -> str:
+    return f"arn:aws:cognito-identity:{reader.region}:{account}:identitypool/{pool_id}"
+
+
+def _role_attachment(reader: LiveReader, inventory: Inventory, identity: LiveResource) -> None:
+    response = reader.call(
+        COGNITO_IDENTITY, "GetIdentityPoolRoles", identity.id, IdentityPoolId=identity.id
+    )
+    if response is None:
+        return
+    attachment = wire.role_attachment(identity.id, response)
+    roles = {str(arn) for arn in attachment["roles"].values()}
+    mapped = {
+        str(rule.get("roleArn"))
+        for mapping in attachment.get("roleMappings", [])
+        for rule in mapping.get("mappingRules", [])
+        if rule.get("roleArn")
+    }
+    role_keys = {arn: _role(reader, inventory, arn) for arn in sorted(roles | mapped)}
+    inventory.add(
+        LiveResource(
+            ROLE_ATTACHMENT,
+            identity.id,
+            f"{identity.id} roles",
+            attachment,
+            {"id": identity.id},
+            {
+                "identityPoolId": (identity.key,),
+                "roles": tuple(role_keys[arn] for arn in sorted(roles) if role_keys[arn]),
+                "roleMappings": tuple(role_keys[arn] for arn in sorted(mapped) if role_keys[arn]),
+            },
+            identity.key,
+        )
+    )
+
+
+def _role(reader: LiveReader, inventory: Inventory, arn: str) -> str:
+    """GetRole plus its inline and attached policies; the role's key ('' when unreadable)."""
+    name = arn.rsplit("/", 1)[-1]
+    key = f"{IAM_ROLE}::{name}"
+    if inventory.has(key):
+        return key
+    response = reader.call(IAM, "GetRole", arn, absent=("NoSuchEntity",), RoleName=name)
+    if response is None:
+        return ""
+    role = response["Role"]
+    inventory.add(
+        LiveResource(
+            IAM_ROLE,
+            name,
+            str(role.get("Arn") or arn),
+            wire.iam_role(role),
+            {"id": name, "arn": role.get("Arn"), "name": name, "uniqueId": role.get("RoleId")},
+        )
+    )
+    _inline_policies(reader, inventory, name, key)
+    _attached_policies(reader, inventory, name, key)
+    return key
+
+
+def _inline_policies(reader: LiveReader, inventory: Inventory, role: str, role_key: str) -> None:
+    names = reader.items(IAM, "ListRolePolicies", "PolicyNames", role, RoleName=role)
+    for policy_name in names:
+        response = reader.call(
+            IAM, "GetRolePolicy", f"{role}/{policy_name}", RoleName=role, PolicyName=policy_name
+        )
+        if response is None:
+            continue
+        inventory.add(
+            LiveResource(
+                IAM_ROLE_POLICY,
+                f"{role}:{policy_name}",
+                f"{role}/{policy_name}",
+                wire.iam_role_policy(role, str(policy_name), response.get("PolicyDocument")),
+                {"id": f"{role}:{policy_name}"},
+                {"role": (role_key,)},
+                role_key,
+            )
+        )
+
+
+def _attached_policies(reader: LiveReader, inventory: Inventory, role: str, role_key: str) -> None:
+    attached = reader.items(
+        IAM, "ListAttachedRolePolicies", "AttachedPolicies", role, RoleName=role
+    )
+    for entry in attached:
+        arn = str(entry["PolicyArn"])
+        references: dict[str, tuple[str, ...]] = {"role": (role_key,)}
+        policy_key = _managed_policy(reader, inventory, arn)
+        if policy_key:
+            references["policyArn"] = (policy_key,)
+        inventory.add(
+            LiveResource(
+                IAM_ROLE_POLICY_ATTACHMENT,
+                f"{role}/{arn}",
+                f"{role} <- {arn}",
+                wire.iam_role_policy_attachment(role, arn),
+                {"id": f"{role}/{arn}"},
+                references,
+                role_key,
+            )
+        )
+
+
+def _managed_policy(reader: LiveReader, inventory: Inventory, arn: str) -> str:
+    """A customer-managed policy's default version; AWS-managed ones are judged by ARN."""
+    if arn.startswith(AWS_MANAGED_POLICY_PREFIX):
+        return ""
+    key = f"{IAM_POLICY}::{arn}"
+    if inventory.has(key):
+        return key
+    policy = (reader.call(IAM, "GetPolicy", arn, PolicyArn=arn) or {}).get("Policy")
+    if not policy:
+        return ""
+    version = reader.call(
+        IAM, "GetPolicyVersion", arn, PolicyArn=arn, VersionId=policy.get("DefaultVersionId")
+    )
+    if version is None:
+        return ""
+    document = version["PolicyVersion"].get("Document")
+    inventory.add(
+        LiveResource(
+            IAM_POLICY, arn, arn, wire.iam_policy(policy, document), {"id": arn, "arn": arn}
+        )
+    )
+    return key
+
+
+def _principal_tags(
+    reader: LiveReader,
+    inventory: Inventory,
+    identity: LiveResource,
+    provider: str,
+    providers: Mapping[str, str],
+) -> None:
+    """Principal tags of one user pool provider, when it maps any claim to a tag."""
+    response = reader.call(
+        COGNITO_IDENTITY,
+        "GetPrincipalTagAttributeMap",
+        f"{identity.id}/{provider}",
+        IdentityPoolId=identity.id,
+        IdentityProviderName=provider,
+    )
+    if not response or not response.get("PrincipalTags"):
+        return
+    inventory.add(
+        LiveResource(
+            PRINCIPAL_TAG,
+            f"{identity.id}:{provider}",
+            f"{identity.id}/{provider}",
+            wire.principal_tag(response),
+            {"id": f"{identity.id}:{provider}"},
+            {
+                "identityPoolId": (identity.key,),
+                "identityProviderName": (f"{USER_POOL}::{providers[provider]}",),
+            },
+            identity.key,
+        )
+    )
