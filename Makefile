@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-REQUIREMENTS := requirements.txt requirements-dev.txt constraints.txt policies/requirements.txt pyproject.toml
+# One source of dependencies: pyproject.toml (runtime, dev group) locked with hashes in uv.lock.
+REQUIREMENTS := pyproject.toml uv.lock
 
 STACK ?= prod
 FORMAT ?= table
@@ -20,22 +21,23 @@ LOCAL_AWS_PORT ?= 4566
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-# The venv is rebuilt whenever it is missing or older than any requirement file. uv (pinned) does
-# the installing: on these 2-core machines pip took about an hour for pulumi-aws and its company,
-# uv takes minutes. It writes no bytecode up front; Python caches it on first import instead,
-# which is why PYTHONDONTWRITEBYTECODE is not passed on to anything make runs.
-UV_VERSION := 0.13.9
+# The venv is synced whenever it is missing or older than pyproject.toml or uv.lock. uv (pinned,
+# installed from requirements-bootstrap.txt with its hashes) installs exactly the lock, checking
+# every file's hash (`uv sync --frozen`): on these 2-core machines pip took about an hour for
+# pulumi-aws and its company, uv takes minutes. `pulumi install` (Pulumi.yaml: toolchain uv,
+# virtualenv .venv) syncs the same venv from the same lock. uv writes no bytecode up front; Python
+# caches it on first import, which is why PYTHONDONTWRITEBYTECODE is not passed on.
 UV := $(VENV)/bin/uv
-export UV_NATIVE_TLS := 1
+export UV_SYSTEM_CERTS := 1
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 unexport PYTHONDONTWRITEBYTECODE
 
 $(UV):
 	test -x $(PY) || $(PYTHON) -m venv --without-pip $(VENV)
-	$(PYTHON) -m pip --python $(PY) install --quiet uv==$(UV_VERSION)
+	$(PYTHON) -m pip --python $(PY) install --quiet --require-hashes --no-deps -r requirements-bootstrap.txt
 
 $(STAMP): $(REQUIREMENTS) | $(UV)
-	$(UV) pip install --quiet --python $(PY) -r requirements-dev.txt -c constraints.txt
-	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
+	$(UV) sync --frozen --quiet --python $(PY)
 	touch $(STAMP)
 
 setup: $(STAMP) ## Create or refresh .venv with every runtime and development dependency.
@@ -87,8 +89,12 @@ mutation: $(STAMP) ## Mutation score per module (MUTATE=identity_ops.srp for one
 		   m, killed[m], total[m], 100 * killed[m] / total[m] }' | sort
 	@echo "survivors: cd $(MUTATION_DIR) && $(MUTMUT) results  (then: $(MUTMUT) show NAME)"
 
-lock: | $(UV) ## Re-pin every transitive dependency into constraints.txt from a fresh resolve.
-	$(UV) pip compile --quiet --python-version 3.11 --no-header --output-file constraints.txt requirements-dev.txt
+lock: | $(UV) ## Re-resolve uv.lock from pyproject.toml and re-export the hashed requirement files.
+	$(UV) lock --python 3.11
+	$(UV) export --frozen --quiet --no-emit-project --only-group policy-pack --format requirements-txt \
+		--output-file policies/requirements.txt
+	$(UV) export --frozen --quiet --no-emit-project --only-group bootstrap --format requirements-txt \
+		--output-file requirements-bootstrap.txt
 
 clean: ## Remove the venv and caches.
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -25,11 +25,12 @@ import tracemalloc
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 from rich.console import Console
 
 from bench.ops_support import REGION, cognito_client, moto_server
@@ -56,7 +57,10 @@ def _answer(url: str, status: int, document: dict[str, Any], error: str = "") ->
     headers = {"Content-Type": "application/x-amz-json-1.1"}
     if error:
         headers["x-amzn-ErrorType"] = error
-    return AWSResponse(url, status, headers, _Body(json.dumps(document).encode()))
+    # AWSResponse copies the headers into a HeadersDict: any mapping does, whatever the stubs say.
+    return AWSResponse(
+        url, status, cast("HTTPHeaders", headers), _Body(json.dumps(document).encode())
+    )
 
 
 class ListUsersFront:

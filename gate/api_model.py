@@ -26,7 +26,7 @@ from types import ModuleType
 from typing import Any
 
 from botocore.loaders import Loader
-from botocore.model import ListShape, MapShape, ServiceModel, Shape, StructureShape
+from botocore.model import ListShape, MapShape, ServiceModel, Shape, StringShape, StructureShape
 
 from gate.analyzer import UNKNOWN
 
@@ -158,7 +158,7 @@ def _map(shape: Shape, value: Any, path: ApiPath) -> list[ModelViolation]:
 def _string(shape: Shape, value: Any, path: ApiPath) -> list[ModelViolation]:
     if not isinstance(value, str):
         return [_wrong_type(path, value, "a string")]
-    enum = shape.enum
+    enum = shape.enum if isinstance(shape, StringShape) else []
     if enum and value not in enum:
         return [ModelViolation(path, f"is {_quoted(value)}", f"allows {', '.join(enum)}", True)]
     violations = _size(shape, len(value), path, "characters", observed_as="is {n} characters long")

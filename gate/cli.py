@@ -235,6 +235,65 @@ def audit(
     raise typer.Exit(result.exit_code)
 
 
+@app.command()
+def adopt(
+    region: Annotated[str, typer.Option(help="AWS Region of the user pool.")],
+    pool_id: Annotated[str, typer.Option(help="The user pool to adopt.")],
+    stack: Annotated[
+        str, typer.Option("--stack", "-s", help="Stack to write: Pulumi.<stack>.yaml.")
+    ],
+    profile: Annotated[
+        str | None, typer.Option(help="AWS profile to read with (default: default credentials).")
+    ] = None,
+    out_config: Annotated[
+        Path | None, typer.Option(help="Stack file to write (default: Pulumi.<stack>.yaml).")
+    ] = None,
+    out_import: Annotated[
+        Path | None,
+        typer.Option(help="`pulumi import --file` document (default: import-<stack>.json)."),
+    ] = None,
+    name_prefix: Annotated[
+        str | None, typer.Option(help="deployment.namePrefix (default: ei-<stack>).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite existing output files.")] = False,
+    endpoint_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Send every request here (an emulator); default: AWS_ENDPOINT_URL or AWS."
+        ),
+    ] = None,
+    max_attempts: Annotated[
+        int, typer.Option(min=1, help="Attempts per AWS request (botocore retries included).")
+    ] = 5,
+    cwd: Annotated[
+        Path, typer.Option("--cwd", "-C", help="Project folder (or a folder inside it).")
+    ] = Path(),
+) -> None:
+    """Write the stack file and the `pulumi import` file that adopt a DEPLOYED user pool
+    (read-only). Exit codes: 0 written; 2 adopt could not finish (one `error:` line)."""
+    from gate.live.adopt_run import AdoptOptions, render_report, run_adopt
+
+    options = AdoptOptions(
+        region=region,
+        pool_id=pool_id,
+        stack=stack,
+        profile=profile,
+        endpoint_url=endpoint_url,
+        max_attempts=max_attempts,
+        project_dir=cwd,
+        out_config=out_config,
+        out_import=out_import,
+        name_prefix=name_prefix,
+        force=force,
+    )
+    try:
+        result = run_adopt(options)
+    except GateError as error:
+        typer.echo(f"error: {error.message}", err=True)
+        raise typer.Exit(error.exit_code) from None
+    sys.stdout.write(render_report(result, stack))
+
+
 def _parse_also(value: str) -> tuple[Format, Path]:
     """`sarif=out/prod.sarif` -> (Format.sarif, Path); a bad value is a command-line error (2)."""
     name, _, path = value.partition("=")

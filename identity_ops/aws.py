@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 from botocore.config import Config
@@ -29,7 +29,13 @@ from identity_ops.errors import AwsError, UsageError
 from identity_ops.executor import PER_ITEM_LIMIT_CODES, error_code, error_message
 from identity_ops.ratelimit import RateLimiter
 
-RETRY_MODES = ("standard", "adaptive")
+if TYPE_CHECKING:  # typed clients and the retries mapping, from boto3-stubs (dev only)
+    from botocore.config import _RetryDict
+    from mypy_boto3_cloudwatch import CloudWatchClient
+    from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
+
+RetryMode = Literal["standard", "adaptive"]
+RETRY_MODES: tuple[RetryMode, ...] = ("standard", "adaptive")
 
 
 @dataclass(frozen=True)
@@ -78,22 +84,25 @@ class AwsClients:
             self._clients[service] = self._build(service)
         return self._clients[service]
 
-    def cognito(self) -> Any:
-        return self.client("cognito-idp")
+    def cognito(self) -> CognitoIdentityProviderClient:
+        client: CognitoIdentityProviderClient = self.client("cognito-idp")
+        return client
 
-    def cloudwatch(self) -> Any:
-        return self.client("cloudwatch")
+    def cloudwatch(self) -> CloudWatchClient:
+        client: CloudWatchClient = self.client("cloudwatch")
+        return client
 
     def _build(self, service: str) -> Any:
         if self.settings.retry_mode not in RETRY_MODES:
             raise UsageError(
                 f"--retry-mode {self.settings.retry_mode!r}: expected standard or adaptive"
             )
+        retries: _RetryDict = {
+            "mode": self.settings.retry_mode,  # narrowed to RetryMode by the check above
+            "total_max_attempts": self.settings.max_attempts,
+        }
         config = Config(
-            retries={
-                "mode": self.settings.retry_mode,
-                "total_max_attempts": self.settings.max_attempts,
-            },
+            retries=retries,
             max_pool_connections=max(10, self.settings.concurrency + 4),
             connect_timeout=10,
             read_timeout=30,

@@ -18,11 +18,12 @@ from typing import Any, Final
 from gate.analyzer import UNKNOWN, Secret
 from gate.live import inventory as types
 from gate.live.inventory import Inventory, LiveResource
-from settings.app_clients import NEVER_WRITABLE, STANDARD_SCOPES, url_problem
+from settings.app_clients import NEVER_WRITABLE, STANDARD_SCOPES, ClientKind, url_problem
 from settings.user_pool import STANDARD_ATTRIBUTES
 
 Section = dict[str, Any]
 PROGRAM_TAGS: Final = ("stack", "managed-by")  # `__main__.py` adds them to every resource
+LOG_GROUP_PREFIX: Final = "/aws/vendedlogs/cognito/"  # components/user_pool.py `_log_delivery`
 SECRET_PLACEHOLDER: Final = "v1:REPLACE-ME:set-your-own-with-pulumi-config-set-secret"
 ENVIRONMENTS: Final = {
     "prod": "production",
@@ -127,7 +128,8 @@ def adopt_settings(inventory: Inventory, pool_id: str, inputs: AdoptInputs) -> A
     parts = _Parts(inventory)
     sections = adoption.sections
     sections["deployment"] = _deployment(pool.inputs, inputs, adoption)
-    sections["userPool"] = _user_pool(pool.inputs, parts, inputs.unread, adoption)
+    prefix = sections["deployment"]["namePrefix"]
+    sections["userPool"] = _user_pool(pool.inputs, parts, inputs.unread, prefix, adoption)
     domain = _domain(parts.of(types.USER_POOL_DOMAIN), adoption)
     if domain:
         sections["domain"] = domain
@@ -135,7 +137,7 @@ def adopt_settings(inventory: Inventory, pool_id: str, inputs: AdoptInputs) -> A
     sections["resourceServers"] = [_server(s.inputs) for s in parts.of(types.RESOURCE_SERVER)]
     providers = [_provider(p, adoption) for p in parts.of(types.IDENTITY_PROVIDER)]
     sections["identityProviders"] = [p for p in providers if p]
-    clients = [_client(c, adoption) for c in parts.of(types.USER_POOL_CLIENT)]
+    clients = [_client(c, bool(domain), adoption) for c in parts.of(types.USER_POOL_CLIENT)]
     sections["appClients"] = [c for c in clients if c]
     identity_pool = _identity_pool(parts, adoption)
     if identity_pool:
@@ -193,7 +195,11 @@ def name_prefix_for(stack: str) -> str:
 
 
 def _user_pool(
-    pool: Mapping[str, Any], parts: _Parts, unread: tuple[str, ...], adoption: Adoption
+    pool: Mapping[str, Any],
+    parts: _Parts,
+    unread: tuple[str, ...],
+    prefix: str,
+    adoption: Adoption,
 ) -> Section:
     tier = str(pool.get("userPoolTier") or "ESSENTIALS")
     if "userPoolTier" not in pool:
@@ -218,8 +224,8 @@ def _user_pool(
         "deviceTracking": _device_tracking(pool, adoption),
         "email": _email(pool.get("emailConfiguration") or {}),
         "schema": _schema(pool.get("schemas") or [], adoption),
-        "triggers": _triggers(pool.get("lambdaConfig") or {}, adoption),
-        "logging": _logging(parts.one(types.LOG_DELIVERY), unread, adoption),
+        "triggers": _triggers(pool.get("lambdaConfig") or {}),
+        "logging": _logging(parts.one(types.LOG_DELIVERY), unread, prefix, adoption),
         "waf": _waf(parts, adoption),
     }
     return {key: value for key, value in section.items() if value is not None}
@@ -312,7 +318,9 @@ def _risk(risk: Mapping[str, Any], adoption: Adoption) -> Section:
     if compromised:
         section["compromisedCredentials"] = {
             "action": (compromised.get("actions") or {}).get("eventAction", "BLOCK"),
-            "events": list(compromised.get("eventFilters") or ["SIGN_IN", "PASSWORD_CHANGE", "SIGN_UP"]),
+            "events": list(
+                compromised.get("eventFilters") or ["SIGN_IN", "PASSWORD_CHANGE", "SIGN_UP"]
+            ),
         }
     takeover = risk.get("accountTakeoverRiskConfiguration") or {}
     actions = takeover.get("actions") or {}
@@ -367,7 +375,11 @@ def _admin_create_user(config: Mapping[str, Any]) -> Section:
     section: Section = {"allowAdminCreateUserOnly": bool(config.get("allowAdminCreateUserOnly"))}
     invitation = _present(
         template,
-        {"emailSubject": "emailSubject", "emailMessage": "emailMessage", "smsMessage": "smsMessage"},
+        {
+            "emailSubject": "emailSubject",
+            "emailMessage": "emailMessage",
+            "smsMessage": "smsMessage",
+        },
     )
     if invitation:
         section["invitation"] = invitation
@@ -415,11 +427,19 @@ def _schema(attributes: list[Mapping[str, Any]], adoption: Adoption) -> Section:
     for attribute in attributes:
         name = str(attribute.get("name"))
         if name.startswith("dev:") or attribute.get("developerOnlyAttribute"):
-            adoption.refuse(f"userPool.schema[{name}]", dict(attribute), "developer-only attributes are not settings")
+            adoption.refuse(
+                f"userPool.schema[{name}]",
+                dict(attribute),
+                "developer-only attributes are not settings",
+            )
         elif name in STANDARD_ATTRIBUTES:
             if attribute.get("required") or attribute.get("mutable") is False:
                 standard.append(
-                    {"name": name, "required": bool(attribute.get("required")), "mutable": attribute.get("mutable", True) is not False}
+                    {
+                        "name": name,
+                        "required": bool(attribute.get("required")),
+                        "mutable": attribute.get("mutable", True) is not False,
+                    }
                 )
         else:
             custom.append(_custom_attribute(name, attribute))
@@ -439,7 +459,7 @@ def _custom_attribute(name: str, attribute: Mapping[str, Any]) -> Section:
     return entry
 
 
-def _triggers(config: Mapping[str, Any], adoption: Adoption) -> Section | None:
+def _triggers(config: Mapping[str, Any]) -> Section | None:
     """Lambda triggers by ARN (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LambdaConfigType.html)."""
     section: Section = {name: config[name] for name in _LAMBDA_TRIGGERS if config.get(name)}
     token = config.get("preTokenGenerationConfig") or {}
@@ -458,10 +478,11 @@ def _triggers(config: Mapping[str, Any], adoption: Adoption) -> Section | None:
 
 
 def _logging(
-    delivery: LiveResource | None, unread: tuple[str, ...], adoption: Adoption
+    delivery: LiveResource | None, unread: tuple[str, ...], prefix: str, adoption: Adoption
 ) -> Section:
     """Log export (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_LogConfigurationType.html):
-    the program exports to a CloudWatch log group of its own."""
+    the program exports to a CloudWatch log group of its own, `/aws/vendedlogs/cognito/<prefix>`;
+    an export anywhere else is listed."""
     if delivery is None:
         if "cognito-idp:GetLogDeliveryConfiguration" in unread:
             adoption.review.append(
@@ -471,12 +492,16 @@ def _logging(
         return {"enabled": False}
     configurations = delivery.inputs.get("logConfigurations") or []
     sources = {str(c.get("eventSource")) for c in configurations}
+    own = f":log-group:{LOG_GROUP_PREFIX}{prefix}"
     for configuration in configurations:
         targets = {k: v for k, v in configuration.items() if k.endswith("Configuration")}
+        group = str((targets.get("cloudWatchLogsConfiguration") or {}).get("logGroupArn", ""))
+        if len(targets) == 1 and group.removesuffix(":*").endswith(own):
+            continue
         adoption.refuse(
             f"userPool.logging ({configuration.get('eventSource')})",
             targets,
-            "the program exports to its own log group /aws/vendedlogs/cognito/<namePrefix>; "
+            f"the program exports to its own log group {LOG_GROUP_PREFIX}{prefix}; "
             "`pulumi up` points the export there (the old destination is left as it is)",
         )
     return {"enabled": True, "authEvents": "userAuthEvents" in sources}
@@ -519,7 +544,9 @@ def _domain(domains: list[LiveResource], adoption: Adoption) -> Section | None:
     if inputs.get("managedLoginVersion") is not None:
         section["managedLoginVersion"] = int(_number(inputs["managedLoginVersion"]))
     else:
-        adoption.review.append("domain.managedLoginVersion: not returned; 2 (managed login) assumed")
+        adoption.review.append(
+            "domain.managedLoginVersion: not returned; 2 (managed login) assumed"
+        )
     return section
 
 
@@ -591,7 +618,14 @@ def _saml(name: str, details: dict[str, Any], section: Section, adoption: Adopti
     section["encryptedResponses"] = _flag(details.get("EncryptedResponses"))
     if details.get("RequestSigningAlgorithm"):
         section["requestSigningAlgorithm"] = details["RequestSigningAlgorithm"]
-    return {"MetadataURL", "MetadataFile", "IDPSignout", "IDPInit", "EncryptedResponses", "RequestSigningAlgorithm"}
+    return {
+        "MetadataURL",
+        "MetadataFile",
+        "IDPSignout",
+        "IDPInit",
+        "EncryptedResponses",
+        "RequestSigningAlgorithm",
+    }
 
 
 def _oidc(name: str, details: dict[str, Any], section: Section, adoption: Adoption) -> set[str]:
@@ -602,17 +636,27 @@ def _oidc(name: str, details: dict[str, Any], section: Section, adoption: Adopti
     section["issuer"] = details.get("oidc_issuer")
     section["scopes"] = str(details.get("authorize_scopes") or "openid").split()
     section["attributesRequestMethod"] = details.get("attributes_request_method") or "GET"
-    return {"client_id", "client_secret", "oidc_issuer", "authorize_scopes", "attributes_request_method"}
+    return {
+        "client_id",
+        "client_secret",
+        "oidc_issuer",
+        "authorize_scopes",
+        "attributes_request_method",
+    }
 
 
 def _social(name: str, details: dict[str, Any], section: Section, adoption: Adoption) -> set[str]:
     section["clientId"] = details.get("client_id")
     separator = "," if name == "Facebook" else " "
-    section["scopes"] = [s for s in str(details.get("authorize_scopes") or "").split(separator) if s]
+    section["scopes"] = [
+        s for s in str(details.get("authorize_scopes") or "").split(separator) if s
+    ]
     if name == "SignInWithApple":
         section["teamId"] = details.get("team_id")
         section["keyId"] = details.get("key_id")
-        section["privateKeyKey"] = adoption.secret(name, "PrivateKey", "the Sign in with Apple private key")
+        section["privateKeyKey"] = adoption.secret(
+            name, "PrivateKey", "the Sign in with Apple private key"
+        )
         return {"client_id", "team_id", "key_id", "private_key", "authorize_scopes"}
     section["clientSecretKey"] = adoption.secret(
         name, "ClientSecret", f"the client secret of identity provider {name}"
@@ -635,11 +679,14 @@ _PROVIDER_BUILDERS: Final = {
 # --- app clients ----------------------------------------------------------------------------
 
 
-def _client(resource: LiveResource, adoption: Adoption) -> Section | None:
-    """A client whose shape fits a kind; any other is listed and left unmanaged."""
+def _client(resource: LiveResource, has_domain: bool, adoption: Adoption) -> Section | None:
+    """A client whose shape fits a kind; any other is listed and left unmanaged (the settings
+    also need a domain for a client with callbacks)."""
     client = resource.inputs
     name = str(client.get("name"))
     kind, reason = _client_kind(client)
+    if kind in ("web", "spa", "mobile") and client.get("callbackUrls") and not has_domain:
+        kind, reason = None, "the settings give callback URLs only to a pool with a domain"
     if kind is None:
         adoption.refuse(f"appClients[{name}]", _client_shape(client), f"{reason}; left unmanaged")
         adoption.skipped.add(resource.key)
@@ -672,7 +719,7 @@ def _client(resource: LiveResource, adoption: Adoption) -> Section | None:
     return section
 
 
-def _client_kind(client: Mapping[str, Any]) -> tuple[str | None, str]:
+def _client_kind(client: Mapping[str, Any]) -> tuple[ClientKind | None, str]:
     """The settings' kind for a live client's flows and secret, or None and why none fits."""
     flows = sorted(client.get("allowedOauthFlows") or [])
     oauth = bool(client.get("allowedOauthFlowsUserPoolClient")) and bool(flows)
@@ -684,27 +731,39 @@ def _client_kind(client: Mapping[str, Any]) -> tuple[str | None, str]:
         return None, "its auth flows include password or custom sign-in, which no kind allows"
     if oauth and flows == ["client_credentials"]:
         if not secret or any(s in STANDARD_SCOPES for s in scopes) or not scopes:
-            return None, "a client-credentials client needs a secret and resource-server scopes only"
+            return (
+                None,
+                "a client-credentials client needs a secret and resource-server scopes only",
+            )
         return "machine", ""
     if oauth and flows != ["code"]:
         return None, f"OAuth flows {flows} fit no kind (web/spa/mobile use the code flow only)"
     if secret and not (oauth and client.get("callbackUrls")):
         return None, "a client with a secret and no authorization-code callbacks fits no kind"
-    kind = "web" if secret else _public_kind(urls)
+    kind: ClientKind = "web" if secret else _public_kind(urls)
     bad = [url for url in urls if url_problem(url, kind)]
     if bad:
-        return None, f"callback/logout URLs {bad} are refused by the settings ({url_problem(bad[0], kind)})"
+        return (
+            None,
+            f"callback/logout URLs {bad} are refused by the settings ({url_problem(bad[0], kind)})",
+        )
     return kind, ""
 
 
-def _public_kind(urls: Iterable[str]) -> str:
+def _public_kind(urls: Iterable[str]) -> ClientKind:
     """A public client with a custom-scheme callback is a mobile app; otherwise a SPA."""
     custom = any(not url.startswith(("https://", "http://")) for url in urls)
     return "mobile" if custom else "spa"
 
 
 def _client_shape(client: Mapping[str, Any]) -> Section:
-    names = ("allowedOauthFlows", "explicitAuthFlows", "generateSecret", "callbackUrls", "allowedOauthScopes")
+    names = (
+        "allowedOauthFlows",
+        "explicitAuthFlows",
+        "generateSecret",
+        "callbackUrls",
+        "allowedOauthScopes",
+    )
     return {name: client.get(name) for name in names if client.get(name) is not None}
 
 
@@ -734,24 +793,31 @@ def _attributes(name: str, client: Mapping[str, Any], adoption: Adoption) -> Sec
     return section
 
 
+# Token -> its settings key, minutes per settings unit, the settings' range and default
+# (settings/app_clients.py TokenValidity), and AWS's default value when the API omits it.
+_TOKENS: Final = (
+    ("accessToken", "accessTokenMinutes", 1, (5, 1440), 15, 60),
+    ("idToken", "idTokenMinutes", 1, (5, 1440), 15, 60),
+    ("refreshToken", "refreshTokenHours", 60, (1, 87600), 12, 30),
+)
+
+
 def _tokens(name: str, client: Mapping[str, Any], adoption: Adoption) -> Section:
+    """Lifetimes in the settings' units; one that is not whole or out of the settings' range is
+    listed (rounded, or the settings' default)."""
     units = {**DEFAULT_UNITS, **(client.get("tokenValidityUnits") or {})}
-    defaults = {"accessToken": 60, "idToken": 60, "refreshToken": 30}
     tokens: Section = {}
-    for token, key, per in (
-        ("accessToken", "accessTokenMinutes", 1),
-        ("idToken", "idTokenMinutes", 1),
-        ("refreshToken", "refreshTokenHours", 60),
-    ):
-        value = _number(client.get(f"{token}Validity", defaults[token]))
+    for token, key, per, (low, high), fallback, aws_default in _TOKENS:
+        value = _number(client.get(f"{token}Validity", aws_default))
         converted = value * MINUTES.get(str(units[token]), 1) / per
-        if converted != int(converted):
-            adoption.refuse(
-                f"appClients[{name}].{token}Validity",
-                f"{value} {units[token]}",
-                f"not a whole number of {'hours' if per == 60 else 'minutes'}; rounded",
-            )
-        tokens[key] = max(1, round(converted))
+        unit = "hours" if per == 60 else "minutes"
+        where, live = f"appClients[{name}].{token}Validity", f"{value} {units[token]}"
+        if not low <= converted <= high:
+            adoption.refuse(where, live, f"outside {low}-{high} {unit}; the config uses {fallback}")
+            converted = fallback
+        elif converted != int(converted):
+            adoption.refuse(where, live, f"not a whole number of {unit}; rounded")
+        tokens[key] = round(converted)
     return tokens
 
 
@@ -765,7 +831,11 @@ def _identity_pool(parts: _Parts, adoption: Adoption) -> Section | None:
         return None
     chosen = pools[0]
     for other in pools[1:]:
-        adoption.refuse(f"identityPool {other.id}", other.inputs.get("identityPoolName"), "a stack holds one identity pool; left unmanaged")
+        adoption.refuse(
+            f"identityPool {other.id}",
+            other.inputs.get("identityPoolName"),
+            "a stack holds one identity pool; left unmanaged",
+        )
         adoption.skipped.add(other.key)
     inputs = chosen.inputs
     names = parts.client_names()
@@ -773,15 +843,31 @@ def _identity_pool(parts: _Parts, adoption: Adoption) -> Section | None:
         "name": inputs.get("identityPoolName"),
         "allowGuestAccess": bool(inputs.get("allowUnauthenticatedIdentities")),
     }
-    for key in ("allowClassicFlow", "developerProviderName", "supportedLoginProviders", "openidConnectProviderArns", "samlProviderArns"):
+    for key in (
+        "allowClassicFlow",
+        "developerProviderName",
+        "supportedLoginProviders",
+        "openidConnectProviderArns",
+        "samlProviderArns",
+    ):
         if inputs.get(key):
-            adoption.refuse(f"identityPool.{key}", inputs[key], "the program trusts only this user pool's clients (classic flow off); `pulumi up` removes it")
-    providers = [p for p in inputs.get("cognitoIdentityProviders") or [] if str(p.get("clientId")) in names]
+            adoption.refuse(
+                f"identityPool.{key}",
+                inputs[key],
+                "the program trusts only this user pool's clients (classic flow off); `pulumi up` removes it",
+            )
+    providers = [
+        p for p in inputs.get("cognitoIdentityProviders") or [] if str(p.get("clientId")) in names
+    ]
     section["clients"] = [names[str(p["clientId"])] for p in providers]
     checks = {bool(p.get("serverSideTokenCheck")) for p in providers}
     section["serverSideTokenCheck"] = all(checks) if checks else True
     if len(checks) > 1:
-        adoption.refuse("identityPool.serverSideTokenCheck", sorted(checks), "mixed per client; the config turns it on for all")
+        adoption.refuse(
+            "identityPool.serverSideTokenCheck",
+            sorted(checks),
+            "mixed per client; the config turns it on for all",
+        )
     attachment = next((a for a in parts.of(types.ROLE_ATTACHMENT) if a.id == chosen.id), None)
     if attachment is not None:
         section["roleMappings"] = _role_mappings(attachment.inputs, names, parts, adoption)
@@ -793,7 +879,10 @@ def _identity_pool(parts: _Parts, adoption: Adoption) -> Section | None:
                 "the program creates its own authenticated (and guest) roles, trusted by this "
                 "identity pool only; `pulumi up` attaches them",
             )
-    tags = next((t for t in parts.of(types.PRINCIPAL_TAG) if t.inputs.get("identityPoolId") == chosen.id), None)
+    tags = next(
+        (t for t in parts.of(types.PRINCIPAL_TAG) if t.inputs.get("identityPoolId") == chosen.id),
+        None,
+    )
     if tags is not None:
         section["principalTags"] = {
             "tags": dict(tags.inputs.get("principalTags") or {}),
@@ -819,7 +908,11 @@ def _role_mappings(
         provider = str(mapping.get("identityProvider"))
         client_id = provider.rsplit(":", 1)[-1]
         if client_id not in names:
-            adoption.refuse("identityPool.roleMappings", provider, "not a client of this user pool; `pulumi up` removes it")
+            adoption.refuse(
+                "identityPool.roleMappings",
+                provider,
+                "not a client of this user pool; `pulumi up` removes it",
+            )
             continue
         entry: Section = {
             "client": names[client_id],
@@ -830,7 +923,14 @@ def _role_mappings(
         for rule in mapping.get("mappingRules") or []:
             role = str(rule.get("roleArn"))
             target = {"group": group_roles[role]} if role in group_roles else {"roleArn": role}
-            rules.append({"claim": rule.get("claim"), "matchType": rule.get("matchType"), "value": rule.get("value"), **target})
+            rules.append(
+                {
+                    "claim": rule.get("claim"),
+                    "matchType": rule.get("matchType"),
+                    "value": rule.get("value"),
+                    **target,
+                }
+            )
         if rules:
             entry["rules"] = rules
         mappings.append(entry)
@@ -841,7 +941,9 @@ def _mark_authorization_attributes(sections: Mapping[str, Any]) -> None:
     """An immutable custom attribute that no client writes and no IdP maps is an authorization
     attribute (the settings then keep it that way)."""
     written = {a for c in sections.get("appClients", []) for a in c.get("writeAttributes", [])}
-    mapped = {a for p in sections.get("identityProviders", []) for a in p.get("attributeMapping", {})}
+    mapped = {
+        a for p in sections.get("identityProviders", []) for a in p.get("attributeMapping", {})
+    }
     for attribute in sections["userPool"]["schema"]["customAttributes"]:
         claim = f"custom:{attribute['name']}"
         if not attribute["mutable"] and claim not in written | mapped:
@@ -852,7 +954,9 @@ def _mark_authorization_attributes(sections: Mapping[str, Any]) -> None:
 
 
 def _present(source: Mapping[str, Any], names: Mapping[str, str]) -> Section:
-    return {target: source[name] for name, target in names.items() if source.get(name) not in (None, "")}
+    return {
+        target: source[name] for name, target in names.items() if source.get(name) not in (None, "")
+    }
 
 
 def _number(value: Any) -> Any:

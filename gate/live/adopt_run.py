@@ -171,8 +171,13 @@ def render_config(adoption: Adoption, stack: str) -> str:
         f"# Stack {stack!r}: adopted from user pool {adoption.pool_id} ({adoption.region}) by "
         "`python -m gate adopt`.",
         "# Import the resources with the import file before the first `pulumi up`.",
-        *_comment_block("Supply before `pulumi up`:", [_set_command(s.key, stack, s.what) for s in adoption.secrets]),
-        *_comment_block("Not expressible in the settings:", [n.describe() for n in adoption.not_expressible]),
+        *_comment_block(
+            "Supply before `pulumi up`:",
+            [_set_command(s.key, stack, s.what) for s in adoption.secrets],
+        ),
+        *_comment_block(
+            "Not expressible in the settings:", [n.describe() for n in adoption.not_expressible]
+        ),
         *_comment_block("Review (inferred, not read):", adoption.review),
     ]
     config: dict[str, Any] = {"aws:region": adoption.region}
@@ -217,16 +222,27 @@ def render_report(result: AdoptResult, stack: str) -> str:
             f"  config: {result.config_file}",
             f"  import: {result.import_file} ({len(entries)} resources)",
         ],
-        _listed("Supply before `pulumi up`", [_set_command(s.key, stack, s.what) for s in adoption.secrets]),
-        _listed("Not expressible (live value kept in this list)", [n.describe() for n in adoption.not_expressible]),
+        _listed(
+            "Supply before `pulumi up`",
+            [_set_command(s.key, stack, s.what) for s in adoption.secrets],
+        ),
+        _listed(
+            "Not expressible (live value kept in this list)",
+            [n.describe() for n in adoption.not_expressible],
+        ),
         _listed("Review", adoption.review),
         _listed("Not read", list(result.not_read)),
-        _listed("`pulumi up` after the import would change", [c.describe() for c in result.changes]),
+        _listed(
+            "`pulumi up` after the import would change", [c.describe() for c in result.changes]
+        ),
         _listed(
             "`pulumi up` would create (Cognito resources not deployed)",
             [f"{r.type} {r.name}" for r in result.matching.created],
         ),
-        _listed("Not matched to the program (left unmanaged)", [r.label for r in result.matching.unmatched_live]),
+        _listed(
+            "Not matched to the program (left unmanaged)",
+            [r.label for r in result.matching.unmatched_live],
+        ),
         [
             "Next:",
             f"  pulumi stack init {stack}   # if the stack does not exist yet",

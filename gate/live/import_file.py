@@ -77,9 +77,7 @@ class Matching:
 def adoptable(inventory: Inventory, skipped: Iterable[str] = ()) -> list[LiveResource]:
     """The live resources adopt imports (IAM roles, alarms and web ACLs stay where they are)."""
     left_out = set(skipped)
-    return [
-        r for r in inventory.resources.values() if r.type in IDENTITY and r.key not in left_out
-    ]
+    return [r for r in inventory.resources.values() if r.type in IDENTITY and r.key not in left_out]
 
 
 def match_plan(plan: Plan, live: Iterable[LiveResource]) -> Matching:
@@ -119,7 +117,7 @@ def import_document(plan: Plan, matches: Iterable[Match], pool_id: str) -> dict[
     ordered = list(matches)
     by_urn = plan.by_urn()
     components = _components(by_urn, (m.planned for m in ordered))
-    names = _unique_names([c for c in components] + [m.planned for m in ordered])
+    names = _unique_names([*components, *(m.planned for m in ordered)])
     entries: list[dict[str, Any]] = [
         {
             "type": component.type,
@@ -180,7 +178,8 @@ def _unique_names(resources: Iterable[PlannedResource]) -> dict[str, str]:
 
 
 def _parent(resource: PlannedResource, names: Mapping[str, str]) -> dict[str, str]:
-    return {"parent": names[resource.parent]} if resource.parent in names else {}
+    parent = resource.parent or ""
+    return {"parent": names[parent]} if parent in names else {}
 
 
 def _provider_version() -> str | None:

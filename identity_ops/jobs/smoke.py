@@ -9,6 +9,7 @@ secret and the tokens are registered as secrets and never printed.
 from __future__ import annotations
 
 import binascii
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,7 +211,7 @@ def _answer_challenges(
 
 
 def _lifetime(
-    report: SmokeReport, client: dict[str, Any], kind: str, key: str, result: TokenCheck
+    report: SmokeReport, client: Mapping[str, Any], kind: str, key: str, result: TokenCheck
 ) -> None:
     units = (client.get("TokenValidityUnits") or {}).get(key, DEFAULT_UNITS[key])
     configured_value = client.get(f"{key.removesuffix('Token')}TokenValidity")

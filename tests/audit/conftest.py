@@ -8,11 +8,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 
 import identity_ops.aws
 from gate.live.run import AuditOptions, run_audit
@@ -71,7 +72,7 @@ class Emulator:
             parsed = answer(json.loads(body) if body else {})
             status = 400 if "Error" in parsed else 200
             parsed.setdefault("ResponseMetadata", {"HTTPStatusCode": status})
-            return AWSResponse(params.get("url", ""), status, {}, None), parsed
+            return AWSResponse(params.get("url", ""), status, cast("HTTPHeaders", {}), None), parsed
 
         return before_call
 
@@ -93,7 +94,10 @@ def emulator(aws_env: str, monkeypatch: pytest.MonkeyPatch) -> Emulator:  # noqa
 @pytest.fixture
 def aws(aws_env: str) -> Callable[[str], Any]:
     """`aws("cognito-idp")`: a boto3 client on the moto server."""
-    return lambda service: boto3.client(service, region_name=REGION, endpoint_url=aws_env)
+    # Any service by name: the typed overloads of boto3.client need a literal service name.
+    return lambda service: boto3.client(
+        cast(Any, service), region_name=REGION, endpoint_url=aws_env
+    )
 
 
 def audit(profile: Path = PROD_PROFILE, **options: Any) -> GateResult:

@@ -10,7 +10,9 @@ import json
 import os
 import re
 import subprocess
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -190,12 +192,21 @@ def assert_cli_and_dependencies_installed_before(job: Job, step: dict[str, objec
     install_cli = [s for s in steps_using(job, PULUMI_ACTION) if "command" not in s["with"]]
     assert install_cli
     assert job_steps.index(install_cli[0]) < at
-    installs = [
+    assert_program_and_pack_installed(job_steps[:at])
+
+
+def assert_program_and_pack_installed(before: list[dict[str, Any]]) -> None:
+    """The program's venv from the lock (make setup, uv on PATH for Pulumi's uv toolchain) and
+    the pack's own venv (`pulumi install` in policies/, from its hashed requirements)."""
+    program = [s for s in before if s.get("run", "").startswith("make setup")]
+    assert program, "the program's venv is never built"
+    assert '.venv/bin" >> "$GITHUB_PATH"' in program[0]["run"]
+    pack = [
         s.get("working-directory", ".")
-        for s in job_steps[:at]
+        for s in before
         if s.get("run", "").strip() == "pulumi install"
     ]
-    assert sorted(installs) == [".", "policies"]
+    assert pack in ([], ["policies"])
 
 
 def assert_installed_before_credentials(job: Job) -> None:
@@ -208,12 +219,7 @@ def assert_installed_before_credentials(job: Job) -> None:
         assert "pulumi install" not in run, step.get("name")
         assert "make setup" not in run, step.get("name")
         assert "pip install" not in run, step.get("name")
-    installs = [
-        s.get("working-directory", ".")
-        for s in job_steps[:at]
-        if s.get("run", "").strip() == "pulumi install"
-    ]
-    assert "." in installs
+    assert_program_and_pack_installed(job_steps[:at])
 
 
 def assert_real_preview_published_whatever_its_result(job: Job, stack: str) -> None:
@@ -415,15 +421,15 @@ def assert_installed_before_credentials_any_role(job: Job) -> None:
 
 
 def test_pulumi_cli_version_matches_the_sdk_pin() -> None:
-    pins = dict(
-        line.split("==", 1)
-        for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
-        if "==" in line and not line.startswith("#")
-    )
-    for path in workflow_files():
-        version = load_workflow(path).get("env", {}).get("PULUMI_VERSION")
-        if version is not None:
-            assert version == pins["pulumi"].strip(), path.name
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = dict(dependency.split("==", 1) for dependency in project["dependencies"])
+    versions = [
+        version
+        for path in workflow_files()
+        if (version := load_workflow(path).get("env", {}).get("PULUMI_VERSION")) is not None
+    ]
+    assert versions
+    assert set(versions) == {pins["pulumi"]}
 
 
 @pytest.mark.parametrize("script", sorted((ROOT / ".github" / "scripts").glob("*.sh")))

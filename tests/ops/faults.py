@@ -12,9 +12,10 @@ import random
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 
 
 class _Raw:
@@ -30,9 +31,9 @@ def json_response(
 ) -> AWSResponse:
     """An HTTP answer in the JSON-1.1 protocol Cognito speaks, as botocore would receive it."""
     body = json.dumps(document).encode()
-    return AWSResponse(
-        url, status, {"Content-Type": "application/x-amz-json-1.1", **(headers or {})}, _Raw(body)
-    )
+    fields = {"Content-Type": "application/x-amz-json-1.1", **(headers or {})}
+    # AWSResponse copies the headers into a HeadersDict: any mapping does, whatever the stubs say.
+    return AWSResponse(url, status, cast("HTTPHeaders", fields), _Raw(body))
 
 
 def error_response(url: str, status: int, code: str, message: str) -> AWSResponse:
