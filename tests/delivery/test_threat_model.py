@@ -157,7 +157,7 @@ def role_uses() -> tuple[RoleUse, ...]:
             continue  # resolved where it is called
         for job_name, job in jobs(workflow(name)).items():
             called = job.get("uses", "")
-            if called.startswith("./.github/workflows/"):
+            if called.startswith(("./.github/workflows/", "$/.github/workflows/")):
                 callee = called.rsplit("/", 1)[1]
                 bindings = {k: str(v) for k, v in job["with"].items()}
                 for inner_name, inner in jobs(workflow(callee)).items():
