@@ -43,6 +43,24 @@ def version_option(program: str) -> Callable[[bool], None]:
     return show
 
 
+def add_version_option(app: typer.Typer, program: str) -> None:
+    """Gives `app` an eager `--version` that prints `<program> <version>` and exits 0."""
+    # The option is the parameter's default (not an `Annotated` hint): typer evaluates string
+    # annotations in the module's globals, where this closure's `program` does not exist.
+    flag = typer.Option(
+        False,
+        "--version",
+        callback=version_option(program),
+        is_eager=True,
+        help="Print the version and exit.",
+    )
+
+    def root(_version: bool = flag) -> None:
+        """The app's own options (its help text is the app's)."""
+
+    app.callback()(root)
+
+
 def color_allowed(stream_is_tty: bool) -> bool:
     """Colour only on a terminal and never when `NO_COLOR` is set to a non-empty value.
 

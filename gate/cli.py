@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from cli_conventions import color_allowed, run_app, version_option
+from cli_conventions import add_version_option, color_allowed, run_app
 from gate.errors import GateError
 
 PROGRAM = "identity-gate"
@@ -44,19 +44,29 @@ class Graph(StrEnum):
     dot = "dot"
 
 
-@app.callback()
-def _root(
-    _version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            callback=version_option(PROGRAM),
-            is_eager=True,
-            help="Print the version and exit.",
-        ),
-    ] = False,
-) -> None:
-    """Offline preview and policy gate for enterprise-identity stacks."""
+add_version_option(app, PROGRAM)
+
+# Options several commands share, declared once.
+ReportFormatOption = Annotated[Format, typer.Option("--format", "-f", help="Report format.")]
+PolicyPackOption = Annotated[
+    Path | None, typer.Option(help="Policy pack folder (default: <project>/policies).")
+]
+CwdOption = Annotated[
+    Path, typer.Option("--cwd", "-C", help="Project folder (or a folder inside it).")
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the report to FILE; the verdict still goes to stderr."
+    ),
+]
+EndpointUrlOption = Annotated[
+    str | None,
+    typer.Option(help="Send every request here (an emulator); default: AWS_ENDPOINT_URL or AWS."),
+]
+MaxAttemptsOption = Annotated[
+    int, typer.Option(min=1, help="Attempts per AWS request (botocore retries included).")
+]
 
 
 @app.command()
@@ -70,9 +80,7 @@ def preview(
             help="preview: outputs of new resources unknown (pulumi preview); up: known (pulumi up), both phases analysed."
         ),
     ] = Mode.preview,
-    report_format: Annotated[
-        Format, typer.Option("--format", "-f", help="Report format.")
-    ] = Format.table,
+    report_format: ReportFormatOption = Format.table,
     graph: Annotated[
         Graph | None, typer.Option(help="Add the resource graph (components as groups).")
     ] = None,
@@ -80,24 +88,15 @@ def preview(
         Path | None,
         typer.Option(help="Policy config JSON (default: <pack>/config/<stack>.json when present)."),
     ] = None,
-    policy_pack: Annotated[
-        Path | None, typer.Option(help="Policy pack folder (default: <project>/policies).")
-    ] = None,
+    policy_pack: PolicyPackOption = None,
     config_file: Annotated[
         Path | None,
         typer.Option(
             help="Use this stack settings file instead of Pulumi.<stack>.yaml (as pulumi --config-file)."
         ),
     ] = None,
-    cwd: Annotated[
-        Path, typer.Option("--cwd", "-C", help="Project folder (or a folder inside it).")
-    ] = Path(),
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write the report to FILE; the verdict still goes to stderr."
-        ),
-    ] = None,
+    cwd: CwdOption = Path(),
+    output: OutputOption = None,
     also: Annotated[
         list[str] | None,
         typer.Option(
@@ -161,27 +160,16 @@ def audit(
         list[str] | None,
         typer.Option(help="Audit only this user pool (repeatable; default: every pool)."),
     ] = None,
-    report_format: Annotated[
-        Format, typer.Option("--format", "-f", help="Report format.")
-    ] = Format.table,
-    endpoint_url: Annotated[
-        str | None,
-        typer.Option(
-            help="Send every request here (an emulator); default: AWS_ENDPOINT_URL or AWS."
-        ),
-    ] = None,
+    report_format: ReportFormatOption = Format.table,
+    endpoint_url: EndpointUrlOption = None,
     allow_partial: Annotated[
         bool,
         typer.Option(
             help="Exit 0/1 even when some required reads were not judged (they stay listed)."
         ),
     ] = False,
-    policy_pack: Annotated[
-        Path | None, typer.Option(help="Policy pack folder (default: <project>/policies).")
-    ] = None,
-    max_attempts: Annotated[
-        int, typer.Option(min=1, help="Attempts per AWS request (botocore retries included).")
-    ] = 5,
+    policy_pack: PolicyPackOption = None,
+    max_attempts: MaxAttemptsOption = 5,
     stack: Annotated[
         str | None,
         typer.Option(
@@ -190,15 +178,8 @@ def audit(
             help="Also compare the pools with what this stack would deploy (advisory `live-drift` findings).",
         ),
     ] = None,
-    cwd: Annotated[
-        Path, typer.Option("--cwd", "-C", help="Project folder (or a folder inside it).")
-    ] = Path(),
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", help="Write the report to FILE; the verdict still goes to stderr."
-        ),
-    ] = None,
+    cwd: CwdOption = Path(),
+    output: OutputOption = None,
 ) -> None:
     """Judge DEPLOYED user pools (read-only) with the same pack and reports as `preview`.
 
@@ -256,18 +237,9 @@ def adopt(
         str | None, typer.Option(help="deployment.namePrefix (default: ei-<stack>).")
     ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite existing output files.")] = False,
-    endpoint_url: Annotated[
-        str | None,
-        typer.Option(
-            help="Send every request here (an emulator); default: AWS_ENDPOINT_URL or AWS."
-        ),
-    ] = None,
-    max_attempts: Annotated[
-        int, typer.Option(min=1, help="Attempts per AWS request (botocore retries included).")
-    ] = 5,
-    cwd: Annotated[
-        Path, typer.Option("--cwd", "-C", help="Project folder (or a folder inside it).")
-    ] = Path(),
+    endpoint_url: EndpointUrlOption = None,
+    max_attempts: MaxAttemptsOption = 5,
+    cwd: CwdOption = Path(),
 ) -> None:
     """Write the stack file and the `pulumi import` file that adopt a DEPLOYED user pool
     (read-only). Exit codes: 0 written; 2 adopt could not finish (one `error:` line)."""

@@ -18,6 +18,7 @@ from typing import Any, Final
 import yaml
 
 from gate.errors import GateError
+from gate.live import inventory as types
 from gate.live.adopt import SECRET_PLACEHOLDER, AdoptInputs, Adoption, adopt_settings
 from gate.live.import_file import (
     Change,
@@ -96,6 +97,8 @@ def run_adopt(options: AdoptOptions) -> AdoptResult:
     )
     inventory = read_inventory(reader, reader.account(), [options.pool_id])
     not_read = tuple(f"{n.api} ({n.resource}): {n.reason}" for n in reader.not_judged)
+    if not inventory.has(f"{types.USER_POOL}::{options.pool_id}"):
+        raise AdoptError(f"--pool-id {options.pool_id}: cannot read it ({'; '.join(not_read)})")
     adoption = adopt_settings(
         inventory,
         options.pool_id,
@@ -246,6 +249,10 @@ def render_report(result: AdoptResult, stack: str) -> str:
         [
             "Next:",
             f"  pulumi stack init {stack}   # if the stack does not exist yet",
+            *(
+                f"  pulumi config set --secret {s.key} <value> --stack {stack}"
+                for s in adoption.secrets
+            ),
             f"  pulumi import --file {result.import_file} --stack {stack} --generate-code=false",
             f"  pulumi preview --stack {stack}   # expect no replacements",
         ],

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, Final
 
+from gate.analyzer import Secret
 from gate.live import inventory as types
 from gate.live.drift import Difference, differences_between
 from gate.live.inventory import Inventory, LiveResource
@@ -192,12 +193,14 @@ def _provider_version() -> str | None:
 
 def changes(matches: Iterable[Match]) -> list[Change]:
     """Settings the stack declares differently from what is deployed (inputs that reference other
-    resources are left out: their values are the program's, not settings)."""
+    resources are left out: their values are the program's, not settings; the stack's secrets
+    are not compared, the live provider details are, without their secret)."""
     found = []
     for match in matches:
-        references = set(match.planned.property_dependencies)
+        references = {k for k, urns in match.planned.property_dependencies.items() if urns}
         declared = {k: v for k, v in match.planned.inputs.items() if k not in references}
-        for difference in differences_between(declared, match.live.inputs):
+        live = {k: v.value if isinstance(v, Secret) else v for k, v in match.live.inputs.items()}
+        for difference in differences_between(declared, live):
             found.append(Change(f"{_label(match.live)}", difference))
     return found
 

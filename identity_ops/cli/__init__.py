@@ -2,11 +2,10 @@
 
 import signal
 from types import FrameType
-from typing import Annotated
 
 import typer
 
-from cli_conventions import run_app, version_option
+from cli_conventions import add_version_option, run_app
 from identity_ops.cli import auth, health, mfa, report, users
 
 PROGRAM = "identity-ops"
@@ -20,21 +19,7 @@ app = typer.Typer(
 )
 
 
-@app.callback()
-def _root(
-    _version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            callback=version_option(PROGRAM),
-            is_eager=True,
-            help="Print the version and exit.",
-        ),
-    ] = False,
-) -> None:
-    """Day-2 operations for an Amazon Cognito user pool."""
-
-
+add_version_option(app, PROGRAM)
 app.add_typer(users.app, name="users")
 app.add_typer(mfa.app, name="mfa")
 app.add_typer(report.app, name="report")

@@ -330,7 +330,15 @@ def test_round_trip_of_prod(aws: Callable[[str], Any], emulator: Emulator, tmp_p
     prod_plan = _plan(STACK)
     differences = list(_input_differences(prod_plan, result.plan, result))
     assert differences == []
-    assert result.changes == ()  # `pulumi up` after the import changes nothing deployed
+    # `pulumi up` after the import changes nothing deployed, except what moto does not return
+    # and AWS does (DomainDescriptionType.ManagedLoginVersion, DescribeIdentityPool's
+    # AllowClassicFlow): https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DomainDescriptionType.html,
+    # https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_DescribeIdentityPool.html
+    assert [c.describe() for c in result.changes] == [
+        "UserPoolDomain 'acme-workforce' `managedLoginVersion`: deployed not set, the stack sets 2",
+        "IdentityPool 'enterprise_identity_prod' `allowClassicFlow`: deployed not set, the stack "
+        "sets False",
+    ]
 
     live_types = {m.live.type for m in result.matching.matches}
     assert live_types == {
@@ -481,3 +489,70 @@ def test_cli_reports_what_to_supply_and_what_was_not_read(
     assert "cognito-idp:DescribeRiskConfiguration" in report
     assert f"pulumi import --file {tmp_path / 'import.json'} --stack legacy" in report
     assert json.loads((tmp_path / "import.json").read_text(encoding="utf-8"))["resources"]
+
+
+def test_values_the_settings_refuse_are_listed_with_the_live_value(
+    aws: Callable[[str], Any], emulator: Emulator, tmp_path: Path
+) -> None:
+    """SMS-first account recovery, an IdP `username` mapping and an identity pool with a developer
+    provider are written as the settings allow and listed with their live values; the stack file
+    still loads. (moto does not return `AllowClassicFlow`, which adopt lists the same way.)"""
+    idp = aws("cognito-idp")
+    pool_id = idp.create_user_pool(
+        PoolName="recovery-by-sms",
+        AccountRecoverySetting={
+            "RecoveryMechanisms": [
+                {"Name": "verified_phone_number", "Priority": 1},
+                {"Name": "verified_email", "Priority": 2},
+            ]
+        },
+    )["UserPool"]["Id"]
+    idp.create_identity_provider(
+        UserPoolId=pool_id,
+        ProviderName="okta",
+        ProviderType="OIDC",
+        ProviderDetails={
+            "client_id": "okta-client",
+            "client_secret": "never-returned-by-adopt",
+            "oidc_issuer": "https://acme.okta.example",
+            "authorize_scopes": "openid email",
+            "attributes_request_method": "GET",
+        },
+        AttributeMapping={"email": "email", "username": "sub"},
+    )
+    client_id = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="spa")["UserPoolClient"][
+        "ClientId"
+    ]
+    aws("cognito-identity").create_identity_pool(
+        IdentityPoolName="classic",
+        AllowUnauthenticatedIdentities=False,
+        AllowClassicFlow=True,
+        DeveloperProviderName="login.example",
+        CognitoIdentityProviders=[
+            {
+                "ProviderName": f"cognito-idp.{REGION}.amazonaws.com/{pool_id}",
+                "ClientId": client_id,
+                "ServerSideTokenCheck": True,
+            }
+        ],
+    )
+    answer_moto_gaps(emulator)
+    emulator.answer(
+        "cognito-identity",
+        "GetIdentityPoolRoles",
+        lambda request: {"IdentityPoolId": request["IdentityPoolId"], "Roles": {}},
+    )
+
+    result = _adopt(tmp_path, pool_id, "legacy")
+
+    listed = {n.where: n.live for n in result.adoption.not_expressible}
+    assert listed["userPool.accountRecovery"] == ["verified_phone_number", "verified_email"]
+    assert listed["identityProviders[okta].attributeMapping.username"] == "sub"
+    assert listed["identityPool.developerProviderName"] == "login.example"
+    config = load_stack(find_project(PROJECT_ROOT), "legacy", result.config_file)
+    adopted = load_stack_settings("legacy", config.values, config.secret_keys)
+    assert adopted.user_pool.account_recovery == ("verified_email",)
+    assert adopted.identity_pool is not None
+    assert adopted.identity_pool.clients == ("spa",)
+    assert [s.key for s in result.adoption.secrets] == ["oktaClientSecret"]
+    assert "never-returned-by-adopt" not in result.config_file.read_text(encoding="utf-8")
