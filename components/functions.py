@@ -22,7 +22,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.base import AwsScope, child, document, type_token
-from functions.directory import DIRECTORY_VARIABLE, LAST_SIGN_IN_VARIABLE
+from functions.directory import DIRECTORY_FILE_NAME, LAST_SIGN_IN_VARIABLE
 from settings.tenants import TenantSettings, encode_directory
 
 FUNCTIONS_DIR = Path(__file__).resolve().parents[1] / "functions"
@@ -38,15 +38,16 @@ COGNITO_IDP = "cognito-idp.amazonaws.com"
 
 
 @functools.cache
-def functions_archive() -> pulumi.AssetArchive:
-    """The ``functions`` package as deployed (``functions/*.py``, no caches): one archive per
-    stack, shared by every function and independent of the number of tenants."""
-    return pulumi.AssetArchive(
-        {
-            f"functions/{path.name}": pulumi.FileAsset(str(path))
-            for path in sorted(FUNCTIONS_DIR.glob("*.py"))
-        }
-    )
+def functions_archive(directory: str) -> pulumi.AssetArchive:
+    """The ``functions`` package as deployed (``functions/*.py``, no caches) with the stack's
+    tenant directory beside it: one archive per stack, shared by both functions. The directory
+    rides in the code, not the environment, whose 4 KB would cap a stack at about 90 tenants."""
+    assets: dict[str, pulumi.Asset | pulumi.Archive] = {
+        f"functions/{path.name}": pulumi.FileAsset(str(path))
+        for path in sorted(FUNCTIONS_DIR.glob("*.py"))
+    }
+    assets[f"functions/{DIRECTORY_FILE_NAME}"] = pulumi.StringAsset(directory)
+    return pulumi.AssetArchive(assets)
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,8 @@ class PlatformFunctions(pulumi.ComponentResource):
         super().__init__(type_token("PlatformFunctions"), name, None, opts)
         self._name = name
         self._args = args
-        directory = {DIRECTORY_VARIABLE: encode_directory(args.tenants)}
-        membership_env = dict(directory)
+        self._archive = functions_archive(encode_directory(args.tenants))
+        membership_env: dict[str, str] = {}
         membership_actions = ["cognito-idp:AdminAddUserToGroup"]
         if args.last_sign_in_claim:
             membership_env[LAST_SIGN_IN_VARIABLE] = args.last_sign_in_claim
@@ -111,7 +112,7 @@ class PlatformFunctions(pulumi.ComponentResource):
             "pre-token": self._function(
                 "pre-token",
                 "functions.pre_token.handler",
-                directory,
+                {},
                 ("cognito-idp:ListUserPoolClients",),
             ),
             "membership": self._function(
@@ -185,10 +186,11 @@ class PlatformFunctions(pulumi.ComponentResource):
             runtime=RUNTIME,
             architectures=[ARCHITECTURE],
             handler=handler,
-            code=functions_archive(),
+            code=self._archive,
             timeout=TIMEOUT_SECONDS,
             memory_size=MEMORY_MB,
-            environment={"variables": dict(environment)},
+            # Lambda refuses an empty variables map: no environment block when there is none.
+            environment={"variables": dict(environment)} if environment else None,
             logging_config={"log_format": "JSON", "log_group": log_group.name},
             tags=tags,
             opts=child(self, depends_on=[log_group]),

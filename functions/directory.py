@@ -1,8 +1,10 @@
 """Which tenant a user belongs to, from the tenant directory the stack config deploys.
 
-The directory reaches the functions as JSON in the ``TENANT_DIRECTORY`` environment variable:
-tenant id -> tenant group, tenant identity provider -> tenant id, tenant app client name ->
-tenant id. A federated user's tenant is the tenant whose identity provider they signed in
+The directory is a JSON file packaged with the functions' code (``tenant_directory.json``, next
+to this module in the stack's one archive): tenant id -> tenant group, tenant identity provider ->
+tenant id, tenant app client name -> tenant id. In the archive it has no size limit worth the name
+(Lambda caps environment variables at 4 KB, about 90 tenants; a deployment package at 50 MB).
+https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html A federated user's tenant is the tenant whose identity provider they signed in
 through (the ``identities`` attribute Cognito keeps for every federated user); whatever the IdP
 asserts about ``custom:tenant_id`` is never believed. A native user's tenant is their immutable,
 admin-set ``custom:tenant_id``.
@@ -16,10 +18,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 TENANT_CLAIM = "custom:tenant_id"
-DIRECTORY_VARIABLE = "TENANT_DIRECTORY"
+DIRECTORY_FILE_NAME = "tenant_directory.json"
+# Where to read the directory from instead of the packaged file (tests, local runs).
+DIRECTORY_PATH_VARIABLE = "TENANT_DIRECTORY_FILE"
 LAST_SIGN_IN_VARIABLE = "LAST_SIGN_IN_ATTRIBUTE"
 
 
@@ -52,7 +57,7 @@ class TenantDirectory:
                 clients=_str_map(document["clients"]),
             )
         except (ValueError, KeyError, TypeError) as error:
-            raise RuntimeError(f"{DIRECTORY_VARIABLE} is not a tenant directory: {error}") from None
+            raise RuntimeError(f"{DIRECTORY_FILE_NAME} is not a tenant directory: {error}") from None
 
     def tenant_of(self, attributes: Mapping[str, str]) -> str | None:
         """The user's tenant, or None for a workforce user; refuses a user claimed by two tenants."""
@@ -119,7 +124,12 @@ def user_attributes(event: Mapping[str, Any]) -> dict[str, str]:
 @cache
 def load_directory() -> TenantDirectory:
     """The deployed directory, read once per Lambda execution environment."""
-    return TenantDirectory.from_json(os.environ.get(DIRECTORY_VARIABLE, ""))
+    path = Path(os.environ.get(DIRECTORY_PATH_VARIABLE) or Path(__file__).with_name(DIRECTORY_FILE_NAME))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise RuntimeError(f"no tenant directory at {path}: {error.strerror}") from None
+    return TenantDirectory.from_json(text)
 
 
 def _str_map(value: Any) -> dict[str, str]:

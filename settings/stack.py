@@ -121,16 +121,19 @@ class StackSettings(SettingsModel):
 
     @cached_property
     def identity_pool_clients(self) -> tuple[str, ...]:
-        """App clients whose users can get AWS credentials: every interactive client, tenants'
-        own included (their users reach the tenant role through the identity pool), never machine
-        clients. One role mapping per client, at most 10 per identity pool: list them otherwise."""
+        """App clients whose users can get AWS credentials: every interactive client, never
+        machine clients, and tenants' own clients while they all fit. The identity pool takes one
+        role mapping per client and at most 10 (SetIdentityPoolRoles); past that, tenant users get
+        credentials through the shared clients, where their tenant group's role applies through
+        the Token mapping, and `identityPool.clients` can still name up to 10 explicitly."""
         pool = self.identity_pool
         if pool is None or not pool.enabled:
             return ()
         if pool.clients is not None:
             return pool.clients
         interactive = tuple(c.name for c in self.app_clients if c.kind != "machine")
-        return interactive + tuple(c.name for c in self.tenant_clients.values())
+        with_tenants = interactive + tuple(c.name for c in self.tenant_clients.values())
+        return with_tenants if len(with_tenants) <= MAX_ROLE_MAPPINGS else interactive
 
     @cached_property
     def monitored_clients(self) -> tuple[str, ...]:

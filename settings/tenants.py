@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
-from functions.directory import DIRECTORY_VARIABLE, LAST_SIGN_IN_VARIABLE
 from settings.base import IamPolicyArn, SettingsModel, aws_range, problem
 from settings.errors import ConfigProblem
 from settings.identity_providers import EnterpriseProviderSettings
@@ -30,9 +29,6 @@ TENANT_CLAIM = "custom:tenant_id"
 TENANT_TAG = "tenant_id"  # the session (principal) tag the identity pool sets from TENANT_CLAIM
 # The platform functions take the triggers below; a stack cannot also point them elsewhere.
 PLATFORM_TRIGGERS = ("preTokenGeneration", "postConfirmation", "postAuthentication")
-# Lambda: "the total size of all environment variables doesn't exceed 4 KB".
-# https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
-LAMBDA_ENVIRONMENT_BYTES = 4096
 
 
 class TenantClient(SettingsModel):
@@ -114,17 +110,9 @@ def encode_directory(tenants: Sequence[TenantSettings]) -> str:
     return json.dumps(tenant_directory(tenants), separators=(",", ":"), sort_keys=True)
 
 
-def function_environment_bytes(tenants: Sequence[TenantSettings], last_sign_in: str | None) -> int:
-    """Size of the functions' environment as Lambda counts it (names and values)."""
-    variables = {DIRECTORY_VARIABLE: encode_directory(tenants)}
-    if last_sign_in:
-        variables[LAST_SIGN_IN_VARIABLE] = last_sign_in
-    return sum(len(k.encode()) + len(v.encode()) for k, v in variables.items())
-
-
 def platform_function_problems(settings: StackSettings) -> Iterator[ConfigProblem]:
-    """Rules that tie the platform functions to the pool: tier, triggers, the last-sign-in
-    attribute and Lambda's environment size."""
+    """Rules that tie the platform functions to the pool: tier, triggers and the last-sign-in
+    attribute."""
     functions = settings.functions
     if settings.tenants and functions.enabled is False:
         yield problem(
@@ -143,14 +131,6 @@ def platform_function_problems(settings: StackSettings) -> Iterator[ConfigProble
         return
     yield from _trigger_problems(settings.user_pool)
     yield from _last_sign_in_problems(settings)
-    size = function_environment_bytes(settings.tenants, functions.last_sign_in_claim)
-    if size > LAMBDA_ENVIRONMENT_BYTES:
-        yield problem(
-            "tenants",
-            len(settings.tenants),
-            f"make a tenant directory of {size} bytes for the platform functions' environment; "
-            f"Lambda allows {LAMBDA_ENVIRONMENT_BYTES} bytes per function",
-        )
 
 
 def _trigger_problems(user_pool: UserPoolSettings) -> Iterator[ConfigProblem]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,10 +35,19 @@ class Pool:
     workforce_client_id: str
 
 
+def write_directory(folder: Path, document: dict[str, Any]) -> Path:
+    """A tenant directory file, as the stack packages it beside the functions' code."""
+    path = folder / directory.DIRECTORY_FILE_NAME
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(autouse=True)
-def fresh_handlers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def fresh_handlers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """The deployed environment of both functions; caches dropped before and after each test."""
-    monkeypatch.setenv(directory.DIRECTORY_VARIABLE, json.dumps(TENANT_DIRECTORY))
+    monkeypatch.setenv(
+        directory.DIRECTORY_PATH_VARIABLE, str(write_directory(tmp_path, TENANT_DIRECTORY))
+    )
     monkeypatch.delenv(directory.LAST_SIGN_IN_VARIABLE, raising=False)
     _forget()
     yield

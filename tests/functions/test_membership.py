@@ -6,6 +6,7 @@ https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-post-
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -152,9 +153,11 @@ def test_malformed_events_fail_closed(pool: Pool, change: Any, message: str) -> 
         handler(malformed, None)
 
 
-def test_a_missing_directory_fails_loudly(pool: Pool, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(directory.DIRECTORY_VARIABLE)
-    with pytest.raises(RuntimeError, match="TENANT_DIRECTORY"):
+def test_a_missing_directory_fails_loudly(
+    pool: Pool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(directory.DIRECTORY_PATH_VARIABLE, str(tmp_path / "nowhere.json"))
+    with pytest.raises(RuntimeError, match="no tenant directory at"):
         handler(event(pool, "PostAuthentication_Authentication", "x", {}), None)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from functions import directory
 from functions.directory import MalformedEventError, SignInRefusedError
 from functions.pre_token import handler
-from tests.functions.conftest import TENANT_DIRECTORY, Pool, identities
+from tests.functions.conftest import TENANT_DIRECTORY, Pool, identities, write_directory
 
 TENANT_ROLE = "arn:aws:iam::123456789012:role/ei-prod-contoso"
 NORTHWIND_ROLE = "arn:aws:iam::123456789012:role/ei-prod-northwind"
@@ -142,9 +143,11 @@ def test_sign_in_to_a_tenant_app_without_that_tenant_is_refused(
         handler(event(pool, pool.tenant_client_id, attributes), None)
 
 
-def test_identities_of_two_tenants_are_refused(pool: Pool, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_identities_of_two_tenants_are_refused(
+    pool: Pool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     tenants = {**TENANT_DIRECTORY, "providers": {"contoso-saml": "contoso", "nw-oidc": "northwind"}}
-    monkeypatch.setenv(directory.DIRECTORY_VARIABLE, json.dumps(tenants))
+    monkeypatch.setenv(directory.DIRECTORY_PATH_VARIABLE, str(write_directory(tmp_path, tenants)))
     linked = json.loads(identities("contoso-saml")) + json.loads(identities("nw-oidc"))
     with pytest.raises(SignInRefusedError, match="different tenants"):
         handler(event(pool, pool.workforce_client_id, {"identities": json.dumps(linked)}), None)
