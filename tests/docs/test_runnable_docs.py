@@ -126,3 +126,17 @@ def test_runnable_block_succeeds_as_written(block: Block, tmp_path: Path) -> Non
         f"{block.label} failed (exit {result.returncode}):\n{block.text}\n"
         f"--- stdout ---\n{result.stdout[-3000:]}\n--- stderr ---\n{result.stderr[-3000:]}"
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_the_readme_sample_verdicts_are_what_the_gate_says_today(stack: str) -> None:
+    """The README's sample output may be trimmed, never stale: its verdict lines (resource,
+    policy and violation counts) must be what the gate answers for the real stack now."""
+    from gate.preview import GateOptions, run_gate
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    prefix = f"PASSED: enterprise-identity/{stack} (preview) - "
+    (shown,) = [line for line in readme.splitlines() if line.startswith(prefix)]
+    actual = run_gate(GateOptions(stack=stack, project_dir=ROOT)).verdict()
+    assert shown.rsplit(", in ", 1)[0] == actual.rsplit(", in ", 1)[0]
