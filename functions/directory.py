@@ -57,7 +57,9 @@ class TenantDirectory:
                 clients=_str_map(document["clients"]),
             )
         except (ValueError, KeyError, TypeError) as error:
-            raise RuntimeError(f"{DIRECTORY_FILE_NAME} is not a tenant directory: {error}") from None
+            raise RuntimeError(
+                f"{DIRECTORY_FILE_NAME} is not a tenant directory: {error}"
+            ) from None
 
     def tenant_of(self, attributes: Mapping[str, str]) -> str | None:
         """The user's tenant, or None for a workforce user; refuses a user claimed by two tenants."""
@@ -124,7 +126,9 @@ def user_attributes(event: Mapping[str, Any]) -> dict[str, str]:
 @cache
 def load_directory() -> TenantDirectory:
     """The deployed directory, read once per Lambda execution environment."""
-    path = Path(os.environ.get(DIRECTORY_PATH_VARIABLE) or Path(__file__).with_name(DIRECTORY_FILE_NAME))
+    path = Path(
+        os.environ.get(DIRECTORY_PATH_VARIABLE) or Path(__file__).with_name(DIRECTORY_FILE_NAME)
+    )
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
