@@ -161,7 +161,7 @@ CASES: list[tuple[str, Edit, str]] = [
     ("rule on writable claim", set_in("identityPool", ("roleMappings", 0, "rules", 0, "claim"), "name"),
      'Pulumi.prod.yaml: enterprise-identity:identityPool.roleMappings[0].rules[0].claim: "name" is writable by an app client; users could pick their own role'),
     ("too many role mappings", lambda d: d[P + "appClients"].extend({"name": f"spa{i}", "kind": "spa"} for i in range(8)),
-     "Pulumi.prod.yaml: enterprise-identity:identityPool.clients: 12 clients exceed the 10 role mappings an identity pool allows"),
+     "Pulumi.prod.yaml: enterprise-identity:identityPool.clients: 11 clients exceed the 10 role mappings an identity pool allows"),
     ("tenant tag remapped", set_in("identityPool", ("principalTags", "tags", "tenant_id"), "custom:department"),
      'Pulumi.prod.yaml: enterprise-identity:identityPool.principalTags.tags.tenant_id: "custom:department" must be custom:tenant_id when tenants are configured'),
     ("machine client in identity pool", set_in("identityPool", ("clients",), ["reporting-job"]),
