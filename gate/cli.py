@@ -8,9 +8,10 @@ error, bad command line). Errors print one readable message on stderr, never a t
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -18,6 +19,8 @@ from cli_conventions import add_version_option, color_allowed, run_app
 from gate.errors import GateError
 
 PROGRAM = "identity-gate"
+Options = TypeVar("Options")
+Result = TypeVar("Result")
 
 app = typer.Typer(
     add_completion=False,
@@ -124,11 +127,7 @@ def preview(
         policy_pack_config=policy_pack_config,
         verbose=verbose,
     )
-    try:
-        result = run_gate(options)
-    except GateError as error:
-        typer.echo(f"error: {error.message}", err=True)
-        raise typer.Exit(error.exit_code) from None
+    result = _or_exit(run_gate, options)
     graph_name = graph.value if graph else None
     color = output is None and report_format is Format.table and color_allowed(sys.stdout.isatty())
     report = render(result, report_format.value, graph_name, color=color)
@@ -201,11 +200,7 @@ def audit(
         max_attempts=max_attempts,
         stack=stack,
     )
-    try:
-        result = run_audit(options)
-    except GateError as error:
-        typer.echo(f"error: {error.message}", err=True)
-        raise typer.Exit(error.exit_code) from None
+    result = _or_exit(run_audit, options)
     color = output is None and report_format is Format.table and color_allowed(sys.stdout.isatty())
     report = render(result, report_format.value, None, color=color)
     if output is None:
@@ -258,11 +253,7 @@ def adopt(
         name_prefix=name_prefix,
         force=force,
     )
-    try:
-        result = run_adopt(options)
-    except GateError as error:
-        typer.echo(f"error: {error.message}", err=True)
-        raise typer.Exit(error.exit_code) from None
+    result = _or_exit(run_adopt, options)
     sys.stdout.write(render_report(result, stack))
 
 
@@ -276,6 +267,15 @@ def _parse_also(value: str) -> tuple[Format, Path]:
         )
         raise typer.Exit(2)
     return Format(name), Path(path)
+
+
+def _or_exit(run: Callable[[Options], Result], options: Options) -> Result:
+    """`run(options)`, or its GateError as one `error:` line and the error's exit code."""
+    try:
+        return run(options)
+    except GateError as error:
+        typer.echo(f"error: {error.message}", err=True)
+        raise typer.Exit(error.exit_code) from None
 
 
 def _write(path: Path, report: str) -> None:

@@ -13,10 +13,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 from rich.console import Console
 
@@ -27,6 +28,7 @@ from identity_ops.outcomes import Outcome, Tally
 from identity_ops.plan import Plan, PlanEntry, PlanSummary, read_plan
 from identity_ops.pool import describe_pool
 from identity_ops.reports import RunReport
+from identity_ops.userstream import iter_users
 
 from .bulk import BulkSettings, run_bulk
 from .planning import (
@@ -259,3 +261,42 @@ def plan_request(
     suffix = "-dry-run" if dry_run else ""
     name = f"{command.replace(' ', '-')}-{pool_id}-{stamp}{suffix}.plan.jsonl"
     return PlanRequest(plans_dir() / name, "dry-run" if dry_run else "run", concurrency=concurrency)
+
+
+class PoolScanOptions(Protocol):
+    """What a command that scans the whole pool (or a ListUsers filter) is asked to do."""
+
+    @property
+    def list_filter(self) -> str | None: ...
+    @property
+    def dry_run(self) -> bool: ...
+    @property
+    def bulk(self) -> BulkSettings: ...
+    @property
+    def plan(self) -> PlanRequest | None: ...
+    @property
+    def run(self) -> RunSettings: ...
+
+
+@dataclass(frozen=True)
+class PoolScan:
+    """A whole-pool command's plan request, candidates (every user the filter selects, streamed)
+    and run settings: the same for disable-inactive and mfa enforce."""
+
+    request: PlanRequest
+    candidates: Iterator[Candidate]
+    settings: RunSettings
+
+
+def pool_scan(command: str, cognito: Any, pool_id: str, options: PoolScanOptions) -> PoolScan:
+    request = options.plan or plan_request(
+        command, pool_id, dry_run=options.dry_run, concurrency=options.bulk.concurrency
+    )
+    selection = f"filter {options.list_filter}" if options.list_filter else "all users"
+    candidates = (
+        Candidate(user.username, user.username, user)
+        for user in iter_users(cognito, pool_id, options.list_filter)
+    )
+    return PoolScan(
+        replace(request, selection=selection), candidates, replace(options.run, bulk=options.bulk)
+    )

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,9 +40,9 @@ from identity_ops.outcomes import Outcome
 from identity_ops.plan import PlanEntry, UserState
 from identity_ops.pool import describe_pool
 from identity_ops.reports import RunReport
-from identity_ops.userstream import PoolUser, iter_users
+from identity_ops.userstream import PoolUser
 
-from .apply import RunSettings, plan_request, run_planned
+from .apply import RunSettings, pool_scan, run_planned
 from .bulk import BulkSettings
 from .disabled_at import DisabledAtRecord
 from .lifecycle import disable_user
@@ -226,19 +226,16 @@ def run_disable_inactive(
         options.days,
         options.signal,
     )
-    request = options.plan or plan_request(
-        operation.command, pool_id, dry_run=options.dry_run, concurrency=options.bulk.concurrency
-    )
-    request = replace(
-        request, selection=f"filter {options.list_filter}" if options.list_filter else "all users"
-    )
-    candidates = (
-        Candidate(user.username, user.username, user)
-        for user in iter_users(cognito, pool_id, options.list_filter)
-    )
-    settings = replace(options.run, bulk=options.bulk)
+    scan = pool_scan(operation.command, cognito, pool_id, options)
     return run_planned(
-        clients, pool_id, operation, candidates, request, console, settings, schema.estimated_users
+        clients,
+        pool_id,
+        operation,
+        scan.candidates,
+        scan.request,
+        console,
+        scan.settings,
+        schema.estimated_users,
     )
 
 

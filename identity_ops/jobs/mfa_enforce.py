@@ -9,7 +9,7 @@ configuration is ON or OPTIONAL (set in the stack config), which the report chec
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -23,9 +23,9 @@ from identity_ops.outcomes import Outcome
 from identity_ops.plan import PlanEntry, UserState
 from identity_ops.pool import describe_pool
 from identity_ops.reports import RunReport
-from identity_ops.userstream import PoolUser, iter_users
+from identity_ops.userstream import PoolUser
 
-from .apply import RunSettings, plan_request, run_planned
+from .apply import RunSettings, pool_scan, run_planned
 from .bulk import BulkSettings
 from .planning import (
     Candidate,
@@ -121,19 +121,16 @@ def run_mfa_enforce(
             f"the pool does not enable {' or '.join(wanted).upper()} MFA (enabled: {', '.join(factors) or 'none'})"
         )
     operation = MfaOperation(cognito, pool_id, methods)
-    request = options.plan or plan_request(
-        operation.command, pool_id, dry_run=options.dry_run, concurrency=options.bulk.concurrency
-    )
-    request = replace(
-        request, selection=f"filter {options.list_filter}" if options.list_filter else "all users"
-    )
-    candidates = (
-        Candidate(user.username, user.username, user)
-        for user in iter_users(cognito, pool_id, options.list_filter)
-    )
-    settings = replace(options.run, bulk=options.bulk)
+    scan = pool_scan(operation.command, cognito, pool_id, options)
     report = run_planned(
-        clients, pool_id, operation, candidates, request, console, settings, schema.estimated_users
+        clients,
+        pool_id,
+        operation,
+        scan.candidates,
+        scan.request,
+        console,
+        scan.settings,
+        schema.estimated_users,
     )
     if schema.mfa_configuration == "OFF":
         report.notes.append(
