@@ -63,10 +63,11 @@ format: $(STAMP) ## Apply ruff's formatting and safe fixes.
 local-aws: $(STAMP) ## Run the local AWS emulator for the `local` stack: moto_server on 127.0.0.1:4566 (Ctrl-C stops it).
 	$(VENV)/bin/moto_server -H 127.0.0.1 -p $(LOCAL_AWS_PORT)
 
-bench: $(STAMP) ## Print the benchmark numbers (gate timings, import throughput).
+bench: $(STAMP) ## Print the benchmark numbers (gate timings, import throughput, live audit of 100 pools).
 	$(PY) bench/gate_timing.py
 	$(PY) bench/ops_import.py --aws-like
 	$(PY) bench/ops_export.py
+	$(PY) bench/audit_pools.py
 
 # Mutation testing of the identity-ops core (docs/testing.md); not part of `make test` or CI: each
 # module takes minutes on 2 cores. mutmut (config: setup.cfg [mutmut]) runs niced in a scratch copy

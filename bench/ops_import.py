@@ -37,6 +37,8 @@ from bench.ops_support import (
     REGION,
     cognito_client,
     create_pool,
+    error_response,
+    json_response,
     moto_server,
     read_users,
     write_users,
@@ -45,7 +47,6 @@ from identity_ops.aws import AwsClients, AwsSettings
 from identity_ops.jobs.bulk import BulkSettings
 from identity_ops.jobs.import_users import ImportOptions, run_import
 from identity_ops.ratelimit import RateLimiter, parse_rate_overrides
-from tests.ops.faults import error_response, json_response
 
 QUOTA = 50.0
 LATENCY = 0.05

@@ -1,20 +1,28 @@
-"""Shared helpers for the identity-ops benchmarks: a throwaway moto server and a user file."""
+"""Shared helpers for the benchmarks: a throwaway moto server, a user file, a machine check, and
+AWS-like answers in each API's own protocol (JSON, query XML) for botocore hooks."""
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+from xml.sax.saxutils import escape
 
 import boto3
+from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
 REGION = "eu-west-1"
 
@@ -82,3 +90,134 @@ def write_users(path: Path, count: int, prefix: str = "user") -> Path:
 def read_users(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def sleep_overshoot(latency: float, samples: int = 5) -> float:
+    """How long a `latency` sleep really takes here: on a starved VM wake-ups come late, and every
+    request of an AWS-like front waits for one, so a quota can be out of reach of any client."""
+    started = time.monotonic()
+    for _ in range(samples):
+        time.sleep(latency)
+    return (time.monotonic() - started) / samples
+
+
+class _Body:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._body
+
+
+def _response(url: str, status: int, headers: dict[str, str], body: bytes) -> AWSResponse:
+    # AWSResponse copies the headers into a HeadersDict: any mapping does, whatever the stubs say.
+    return AWSResponse(url, status, cast("HTTPHeaders", headers), _Body(body))
+
+
+def json_response(
+    url: str, status: int, document: Mapping[str, Any], headers: Mapping[str, str] | None = None
+) -> AWSResponse:
+    """An HTTP answer in the JSON-1.1 protocol Cognito speaks, as botocore would receive it
+    (the benches' AWS-like fronts and the tests' fault injection both answer with it)."""
+    fields = {"Content-Type": "application/x-amz-json-1.1", **(headers or {})}
+    return _response(url, status, fields, json.dumps(document).encode())
+
+
+def error_response(url: str, status: int, code: str, message: str) -> AWSResponse:
+    """A Cognito error (`__type`, `x-amzn-ErrorType`) as botocore parses it."""
+    return json_response(
+        url, status, {"__type": code, "message": message}, {"x-amzn-ErrorType": code}
+    )
+
+
+def request_protocol(request: Any) -> str:
+    """The wire protocol a botocore request was sent in, from its Content-Type: the answer must
+    come back in the same one (botocore picks among a service's protocols at client creation)."""
+    content_type = request.headers.get("Content-Type", b"")
+    text = content_type.decode() if isinstance(content_type, bytes) else str(content_type)
+    if text.startswith("application/x-amz-json-"):
+        return "json-" + text.removeprefix("application/x-amz-json-")
+    if text.startswith("application/x-www-form-urlencoded"):
+        return "query"
+    raise ValueError(f"{text or 'no Content-Type'}: a protocol the AWS-like fronts do not speak")
+
+
+def request_params(request: Any) -> dict[str, Any]:
+    """The parameters of a request as botocore serialised it (JSON or query protocol)."""
+    raw = request.body.encode() if isinstance(request.body, str) else (request.body or b"")
+    protocol = request_protocol(request)
+    if not raw:
+        return {}
+    if protocol.startswith("json"):
+        return dict(json.loads(raw))
+    return {key: values[0] for key, values in urllib.parse.parse_qs(raw.decode()).items()}
+
+
+def aws_answer(request: Any, operation: OperationModel, document: Mapping[str, Any]) -> AWSResponse:
+    """HTTP 200 with `document` (the parsed output shape) in the request's wire protocol."""
+    protocol = request_protocol(request)
+    if protocol.startswith("json"):
+        body = json.dumps(document, default=_epoch).encode()
+        content_type = f"application/x-amz-{protocol}"
+        return _response(request.url, 200, {"Content-Type": content_type}, body)
+    body = _query_xml(operation, document)
+    return _response(request.url, 200, {"Content-Type": "text/xml"}, body)
+
+
+def aws_error(request: Any, code: str, message: str) -> AWSResponse:
+    """HTTP 400 with an error `code` as a JSON-protocol service (Cognito, WAF) sends it."""
+    protocol = request_protocol(request)
+    if not protocol.startswith("json"):
+        raise ValueError(f"{protocol}: only JSON-protocol errors are modelled")
+    body = json.dumps({"__type": code, "message": message}).encode()
+    headers = {"Content-Type": f"application/x-amz-{protocol}", "x-amzn-ErrorType": code}
+    return _response(request.url, 400, headers, body)
+
+
+def _epoch(value: object) -> float:
+    """JSON-protocol timestamps are epoch seconds."""
+    if isinstance(value, datetime):
+        return value.timestamp()
+    raise TypeError(f"not JSON serialisable: {value!r}")
+
+
+def _query_xml(operation: OperationModel, document: Mapping[str, Any]) -> bytes:
+    """`<OpResponse><OpResult>...</OpResult></OpResponse>`, as IAM and STS answer."""
+    shape = operation.output_shape
+    wrapper = shape.serialization.get("resultWrapper") if shape is not None else None
+    inner = _xml_members(shape, document) if shape is not None else ""
+    result = f"<{wrapper}>{inner}</{wrapper}>" if wrapper else inner
+    metadata = "<ResponseMetadata><RequestId>bench</RequestId></ResponseMetadata>"
+    return f"<{operation.name}Response>{result}{metadata}</{operation.name}Response>".encode()
+
+
+def _xml_members(shape: Shape, value: Mapping[str, Any]) -> str:
+    members = shape.members if isinstance(shape, StructureShape) else {}
+    return "".join(
+        _xml_value(members[name], value[name], members[name].serialization.get("name", name))
+        for name in members
+        if name in value
+    )
+
+
+def _xml_value(shape: Shape, value: Any, tag: str) -> str:
+    if isinstance(shape, StructureShape):
+        return f"<{tag}>{_xml_members(shape, value)}</{tag}>"
+    if isinstance(shape, ListShape):
+        member = shape.member
+        name = member.serialization.get("name", "member")
+        items = "".join(_xml_value(member, item, name) for item in value)
+        return items if shape.serialization.get("flattened") else f"<{tag}>{items}</{tag}>"
+    if isinstance(shape, MapShape):
+        entries = "".join(
+            f"<entry>{_xml_value(shape.key, k, 'key')}{_xml_value(shape.value, v, 'value')}</entry>"
+            for k, v in value.items()
+        )
+        return f"<{tag}>{entries}</{tag}>"
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, datetime):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return f"<{tag}>{escape(text)}</{tag}>"

@@ -1,11 +1,20 @@
 """What one account and Region holds for the audited user pools, read with boto3 and mapped into
 pulumi-aws wire inputs: `LiveResource`s that name each other through `references`, the way a
 Pulumi program's resources depend on each other (client -> pool, attachment -> roles, ...).
+
+User pools and identity pools are read concurrently (`LiveReader.workers` threads): one pool's
+reads are sequential, but with ~50 ms per request a sequential audit of 100 pools waits minutes on
+latency alone, while the rate limiter every request passes through keeps the account under
+Cognito's quotas however many workers wait on it. Each worker reads into its own scratch
+`Inventory`, merged in listing order, so the plan and the reports do not depend on thread timing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -63,18 +72,63 @@ class LiveResource:
 
 @dataclass
 class Inventory:
-    """The resources read for one account and Region, in the order a program would create them."""
+    """The resources read for one account and Region, in the order a program would create them.
+
+    A worker's `scratch()` inventory also sees what its `base` holds (the user pools and clients
+    an identity pool refers to) and shares its `once` reads."""
 
     account: str
     region: str
     resources: dict[str, LiveResource] = field(default_factory=dict)
+    base: Inventory | None = field(default=None, repr=False)
+    _once: ReadOnce = field(default_factory=lambda: ReadOnce(), repr=False)
 
     def add(self, resource: LiveResource) -> LiveResource:
         self.resources.setdefault(resource.key, resource)
         return resource
 
     def has(self, key: str) -> bool:
-        return key in self.resources
+        return key in self.resources or (self.base is not None and self.base.has(key))
+
+    def scratch(self) -> Inventory:
+        return Inventory(self.account, self.region, base=self, _once=self._once)
+
+    def merge(self, other: Inventory) -> None:
+        for resource in other.resources.values():
+            self.add(resource)
+
+    def once(self, key: str, read: Callable[[], list[LiveResource]]) -> list[LiveResource]:
+        """The resources `read` returns for `key`, read by the first worker that asks and reused
+        by every other (a role two identity pools use, a policy many roles attach)."""
+        resources = self._once.get(key, read)
+        for resource in resources:
+            self.add(resource)
+        return resources
+
+
+class ReadOnce:
+    """Reads shared between workers: the first caller of a key reads, the others wait for it.
+
+    No cycle can deadlock it: a role's read waits only for managed policies, whose reads wait for
+    nothing."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._results: dict[str, Future[list[LiveResource]]] = {}
+
+    def get(self, key: str, read: Callable[[], list[LiveResource]]) -> list[LiveResource]:
+        with self._lock:
+            future = self._results.get(key)
+            owner = future is None
+            if future is None:
+                future = self._results[key] = Future()
+        if owner:
+            try:
+                future.set_result(read())
+            except BaseException as error:
+                future.set_exception(error)
+                raise
+        return future.result()
 
 
 def read_inventory(reader: LiveReader, account: str, pool_ids: Iterable[str] = ()) -> Inventory:
@@ -88,21 +142,73 @@ def read_inventory(reader: LiveReader, account: str, pool_ids: Iterable[str] = (
             COGNITO_IDP, "ListUserPools", "UserPools", reader.region, MaxResults=PAGE
         )
     ]
-    pools = [pool for pool_id in ids if (pool := _user_pool(reader, pool_id, bool(named)))]
-    for pool in pools:
-        inventory.add(_pool_resource(reader, pool))
-        _pool_parts(reader, inventory, pool)
-    if pools:
-        alarms = reader.items(CLOUDWATCH, "DescribeAlarms", "MetricAlarms", reader.region)
-        _alarms(inventory, pools, alarms)
-        _identity_pools(reader, inventory, pools)
+    if ids:
+        with _workers(reader.workers) as (pool_workers, identity_workers):
+            _read_concurrently(reader, inventory, ids, bool(named), pool_workers, identity_workers)
+    # Workers record failed reads as they happen; the reports list them in one stable order.
+    reader.not_judged.sort(key=lambda entry: (entry.resource, entry.api))
     return inventory
+
+
+@contextmanager
+def _workers(count: int) -> Iterator[tuple[ThreadPoolExecutor, ThreadPoolExecutor]]:
+    """Two thread pools; when the audit ends early (no such --pool-id, no credentials) the reads
+    not started yet are dropped instead of waited for."""
+    with (
+        ThreadPoolExecutor(max_workers=count) as pool_workers,
+        ThreadPoolExecutor(max_workers=count) as identity_workers,
+    ):
+        try:
+            yield pool_workers, identity_workers
+        except BaseException:
+            pool_workers.shutdown(cancel_futures=True)
+            identity_workers.shutdown(cancel_futures=True)
+            raise
+
+
+def _read_concurrently(
+    reader: LiveReader,
+    inventory: Inventory,
+    ids: list[str],
+    named: bool,
+    pool_workers: ThreadPoolExecutor,
+    identity_workers: ThreadPoolExecutor,
+) -> None:
+    """User pools on one set of workers; alarms and identity pools (their own quotas, and IAM)
+    on the other at the same time, so neither waits for the other's quota. Results are added in
+    listing order."""
+    pool_reads = pool_workers.map(lambda pool_id: _pool_with_parts(reader, pool_id, named), ids)
+    alarms = identity_workers.submit(
+        reader.items, CLOUDWATCH, "DescribeAlarms", "MetricAlarms", reader.region
+    )
+    identity_reads = _identity_pools(reader, inventory, ids, identity_workers)
+    pools: list[dict[str, Any]] = []
+    for pool, resources in pool_reads:
+        if pool is not None:
+            pools.append(pool)
+            for resource in resources:
+                inventory.add(resource)
+    _alarms(inventory, pools, alarms.result())
+    audited = {str(pool["Id"]) for pool in pools}
+    for identity_read in identity_reads:
+        trusted, scratch = identity_read.result()
+        if trusted & audited:
+            inventory.merge(scratch)
+
+
+def _pool_with_parts(
+    reader: LiveReader, pool_id: str, named: bool
+) -> tuple[dict[str, Any] | None, list[LiveResource]]:
+    """One worker's share: a user pool and everything that hangs off it."""
+    pool = _user_pool(reader, pool_id, named)
+    if pool is None:
+        return None, []
+    return pool, [_pool_resource(reader, pool), *_pool_parts(reader, pool)]
 
 
 def _user_pool(reader: LiveReader, pool_id: str, named: bool) -> dict[str, Any] | None:
     """DescribeUserPool; a named pool that does not exist is a usage error
     (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPool.html)."""
-    before = len(reader.not_judged)
     response = reader.call(
         COGNITO_IDP,
         "DescribeUserPool",
@@ -111,7 +217,8 @@ def _user_pool(reader: LiveReader, pool_id: str, named: bool) -> dict[str, Any] 
         UserPoolId=pool_id,
     )
     if response is None:
-        if named and len(reader.not_judged) == before:
+        recorded = any(entry.resource == pool_id for entry in reader.not_judged)
+        if named and not recorded:
             raise AuditError(
                 f"--pool-id {pool_id}: no such user pool in {reader.region} ({reader.label})"
             )
@@ -138,11 +245,12 @@ def _pool_resource(reader: LiveReader, pool: Mapping[str, Any]) -> LiveResource:
     )
 
 
-def _pool_parts(reader: LiveReader, inventory: Inventory, pool: Mapping[str, Any]) -> None:
+def _pool_parts(reader: LiveReader, pool: Mapping[str, Any]) -> list[LiveResource]:
     """Clients, domains, identity providers, groups, resource servers, risk configuration, log
     delivery and WAF of one pool."""
     pool_id = str(pool["Id"])
     pool_key = f"{USER_POOL}::{pool_id}"
+    parts = []
     for part in (
         *_clients(reader, pool_id),
         *_domains(reader, pool),
@@ -156,11 +264,12 @@ def _pool_parts(reader: LiveReader, inventory: Inventory, pool: Mapping[str, Any
         references = dict(part.references)
         if "userPoolId" in part.inputs:
             references["userPoolId"] = (pool_key,)
-        inventory.add(
+        parts.append(
             LiveResource(
                 part.type, part.id, part.label, part.inputs, part.outputs, references, pool_key
             )
         )
+    return parts
 
 
 def _clients(reader: LiveReader, pool_id: str) -> list[LiveResource]:
@@ -389,28 +498,48 @@ def _alarms(
         )
 
 
-def _identity_pools(reader: LiveReader, inventory: Inventory, pools: list[dict[str, Any]]) -> None:
-    """Identity pools whose Cognito providers are audited user pools, with their roles."""
+IdentityPoolRead = Future[tuple[set[str], Inventory]]
+
+
+def _identity_pools(
+    reader: LiveReader, inventory: Inventory, pool_ids: list[str], workers: ThreadPoolExecutor
+) -> list[IdentityPoolRead]:
+    """Identity pools whose Cognito providers are among the user pools to audit, with their
+    roles, in listing order: for each, the user pools it trusts and a scratch inventory (kept
+    only if one of them is read)."""
     providers = {
-        f"cognito-idp.{reader.region}.amazonaws.com/{pool['Id']}": str(pool["Id"]) for pool in pools
+        f"cognito-idp.{reader.region}.amazonaws.com/{pool_id}": pool_id for pool_id in pool_ids
     }
     listed = reader.items(
         COGNITO_IDENTITY, "ListIdentityPools", "IdentityPools", reader.region, MaxResults=PAGE
     )
-    for entry in listed:
-        pool_id = str(entry["IdentityPoolId"])
-        described = reader.call(
-            COGNITO_IDENTITY, "DescribeIdentityPool", pool_id, IdentityPoolId=pool_id
+    return [
+        workers.submit(
+            _trusting_identity_pool, reader, inventory, str(entry["IdentityPoolId"]), providers
         )
-        if described is None:
-            continue
-        trusted = [
-            provider
-            for provider in described.get("CognitoIdentityProviders") or []
-            if provider.get("ProviderName") in providers
-        ]
-        if trusted:
-            _identity_pool(reader, inventory, described, trusted, providers)
+        for entry in listed
+    ]
+
+
+def _trusting_identity_pool(
+    reader: LiveReader, inventory: Inventory, pool_id: str, providers: Mapping[str, str]
+) -> tuple[set[str], Inventory]:
+    """One worker's share: an identity pool, read into a scratch inventory if it trusts one of
+    the user pools."""
+    scratch = inventory.scratch()
+    described = reader.call(
+        COGNITO_IDENTITY, "DescribeIdentityPool", pool_id, IdentityPoolId=pool_id
+    )
+    if described is None:
+        return set(), scratch
+    trusted = [
+        provider
+        for provider in described.get("CognitoIdentityProviders") or []
+        if provider.get("ProviderName") in providers
+    ]
+    if trusted:
+        _identity_pool(reader, scratch, described, trusted, providers)
+    return {providers[str(provider["ProviderName"])] for provider in trusted}, scratch
 
 
 def _identity_pool(
@@ -424,8 +553,10 @@ def _identity_pool(
     user_pools = tuple(
         dict.fromkeys(f"{USER_POOL}::{providers[str(p['ProviderName'])]}" for p in trusted)
     )
+    # Kept even when the client is not (yet) read: `run.to_plan` keeps only references to
+    # resources the inventory holds, once every read is done.
     clients = tuple(
-        key for p in trusted if inventory.has(key := f"{USER_POOL_CLIENT}::{p.get('ClientId')}")
+        f"{USER_POOL_CLIENT}::{p.get('ClientId')}" for p in trusted if p.get("ClientId")
     )
     identity = inventory.add(
         LiveResource(
@@ -479,14 +610,22 @@ def _role_attachment(reader: LiveReader, inventory: Inventory, identity: LiveRes
 
 
 def _role(reader: LiveReader, inventory: Inventory, arn: str) -> str:
-    """GetRole plus its inline and attached policies; the role's key ('' when unreadable)."""
+    """The role's key ('' when unreadable), read once however many identity pools use it."""
     name = arn.rsplit("/", 1)[-1]
     key = f"{IAM_ROLE}::{name}"
     if inventory.has(key):
         return key
+    read = inventory.once(key, lambda: _read_role(reader, inventory.scratch(), arn))
+    return key if read else ""
+
+
+def _read_role(reader: LiveReader, inventory: Inventory, arn: str) -> list[LiveResource]:
+    """GetRole plus its inline and attached policies."""
+    name = arn.rsplit("/", 1)[-1]
+    key = f"{IAM_ROLE}::{name}"
     response = reader.call(IAM, "GetRole", arn, absent=("NoSuchEntity",), RoleName=name)
     if response is None:
-        return ""
+        return []
     role = response["Role"]
     inventory.add(
         LiveResource(
@@ -499,7 +638,7 @@ def _role(reader: LiveReader, inventory: Inventory, arn: str) -> str:
     )
     _inline_policies(reader, inventory, name, key)
     _attached_policies(reader, inventory, name, key)
-    return key
+    return list(inventory.resources.values())
 
 
 def _inline_policies(reader: LiveReader, inventory: Inventory, role: str, role_key: str) -> None:
@@ -553,21 +692,24 @@ def _managed_policy(reader: LiveReader, inventory: Inventory, arn: str) -> str:
     key = f"{IAM_POLICY}::{arn}"
     if inventory.has(key):
         return key
+    return key if inventory.once(key, lambda: _read_managed_policy(reader, arn)) else ""
+
+
+def _read_managed_policy(reader: LiveReader, arn: str) -> list[LiveResource]:
     policy = (reader.call(IAM, "GetPolicy", arn, PolicyArn=arn) or {}).get("Policy")
     if not policy:
-        return ""
+        return []
     version = reader.call(
         IAM, "GetPolicyVersion", arn, PolicyArn=arn, VersionId=policy.get("DefaultVersionId")
     )
     if version is None:
-        return ""
+        return []
     document = version["PolicyVersion"].get("Document")
-    inventory.add(
+    return [
         LiveResource(
             IAM_POLICY, arn, arn, wire.iam_policy(policy, document), {"id": arn, "arn": arn}
         )
-    )
-    return key
+    ]
 
 
 def _principal_tags(

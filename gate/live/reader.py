@@ -8,6 +8,7 @@ raises at once, so the generated IAM policy always covers what the code does.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -29,7 +30,7 @@ from gate.live.calls import CALLS, ApiCall
 from gate.result import NotJudged
 from identity_ops.aws import AwsClients, AwsSettings
 from identity_ops.errors import OpsError
-from identity_ops.ratelimit import OPERATION_CATEGORY, RateLimiter, TokenBucket
+from identity_ops.ratelimit import DEFAULT_QUOTAS, OPERATION_CATEGORY, RateLimiter, TokenBucket
 
 # Quota categories of the reads identity-ops does not send, from the user pools API operation
 # categories table (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html).
@@ -41,6 +42,21 @@ AUDIT_OPERATION_CATEGORY: Final = {
     "DescribeRiskConfiguration": "UserPoolResourceRead",
     "GetLogDeliveryConfiguration": "UserPoolResourceRead",
 }
+
+# Identity pool operations have a request-rate quota each, per account and Region (the identity
+# pools table of https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html); each
+# gets its own bucket, named after the operation. Without them concurrent reads would be refused.
+IDENTITY_POOL_QUOTAS: Final = {
+    "ListIdentityPools": 5.0,
+    "DescribeIdentityPool": 5.0,
+    "GetIdentityPoolRoles": 5.0,
+    "GetPrincipalTagAttributeMap": 5.0,
+}
+AUDIT_QUOTAS: Final = {
+    **DEFAULT_QUOTAS,
+    **{f"cognito-identity:{operation}": rate for operation, rate in IDENTITY_POOL_QUOTAS.items()},
+}
+READ_WORKERS: Final = 8  # concurrent reads; the limiter, not the worker count, sets the pace
 
 DENIED_CODES: Final = frozenset(
     {
@@ -64,6 +80,8 @@ class AuditRateLimiter(RateLimiter):
 
     def bucket_for(self, operation: str) -> TokenBucket | None:
         category = OPERATION_CATEGORY.get(operation) or AUDIT_OPERATION_CATEGORY.get(operation)
+        if category is None and operation in IDENTITY_POOL_QUOTAS:
+            category = f"cognito-identity:{operation}"
         return self._buckets.get(category) if category else None
 
 
@@ -75,8 +93,10 @@ class LiveReader:
     profile: str | None = None
     endpoint_url: str | None = None
     max_attempts: int = 5
+    workers: int = READ_WORKERS
     not_judged: list[NotJudged] = field(default_factory=list)
     _clients: AwsClients | None = field(default=None, init=False)
+    _building: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -89,8 +109,9 @@ class LiveReader:
                 profile=self.profile,
                 endpoint_url=self.endpoint_url,
                 max_attempts=self.max_attempts,
+                concurrency=self.workers,
             )
-            self._clients = AwsClients(settings, AuditRateLimiter())
+            self._clients = AwsClients(settings, AuditRateLimiter(AUDIT_QUOTAS))
         return self._clients
 
     def account(self) -> str:
@@ -170,8 +191,11 @@ class LiveReader:
         return response
 
     def _client(self, service: str) -> Any:
+        """The service's client, built once: a boto3 session must not build clients from several
+        threads at a time (clients themselves are thread-safe)."""
         try:
-            return self.clients().client(service)
+            with self._building:
+                return self.clients().client(service)
         except OpsError as error:
             raise AuditError(f"{self.label}: {error}") from None
         except _FATAL as error:

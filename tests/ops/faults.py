@@ -11,35 +11,11 @@ import json
 import random
 import threading
 from collections import Counter
-from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 from botocore.awsrequest import AWSResponse
-from botocore.compat import HTTPHeaders
 
-
-class _Raw:
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._body
-
-
-def json_response(
-    url: str, status: int, document: dict[str, Any], headers: dict[str, str] | None = None
-) -> AWSResponse:
-    """An HTTP answer in the JSON-1.1 protocol Cognito speaks, as botocore would receive it."""
-    body = json.dumps(document).encode()
-    fields = {"Content-Type": "application/x-amz-json-1.1", **(headers or {})}
-    # AWSResponse copies the headers into a HeadersDict: any mapping does, whatever the stubs say.
-    return AWSResponse(url, status, cast("HTTPHeaders", fields), _Raw(body))
-
-
-def error_response(url: str, status: int, code: str, message: str) -> AWSResponse:
-    return json_response(
-        url, status, {"__type": code, "message": message}, {"x-amzn-ErrorType": code}
-    )
+from bench.ops_support import error_response
 
 
 class FaultInjector:

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from bench.ops_support import json_response
 from identity_ops.aws import AwsClients, AwsSettings
 from identity_ops.reports import stream_users
 from identity_ops.userstream import PoolUser, describe_user
 from tests.ops.conftest import REGION, invoke, make_pool
-from tests.ops.faults import json_response
 
 SIGNED_IN = "2026-11-20T08:30:00+00:00"
 
