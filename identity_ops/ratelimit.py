@@ -149,10 +149,16 @@ class TokenBucket:
             self._sleep(delay)
 
     def throttled(self) -> None:
+        """Slow down by a fifth, to no less than 1 RPS or the configured rate if that is lower.
+
+        The floor keeps a job moving under a long throttle; it never exceeds the configured rate,
+        because a throttle must not speed up a bucket the operator set below 1 RPS.
+        """
         if self.configured_rate <= 0:
             return
+        floor = min(1.0, self.configured_rate)
         with self._lock:
-            self._rate = max(1.0, self._rate * 0.8)
+            self._rate = max(floor, self._rate * 0.8)
 
     def succeeded(self) -> None:
         if self.configured_rate <= 0 or self._rate >= self.configured_rate:
