@@ -72,7 +72,7 @@ bench: $(STAMP) ## Print the benchmark numbers (gate timings, import throughput,
 # Mutation testing of the identity-ops core (docs/testing.md); not part of `make test` or CI: each
 # module takes minutes on 2 cores. mutmut (config: setup.cfg [mutmut]) runs niced in a scratch copy
 # of the tree, so its `mutants/` folder never lands in the repository; then one score per module.
-MUTATE ?= identity_ops.srp identity_ops.validation identity_ops.ratelimit
+MUTATE ?= identity_ops.srp identity_ops.validation identity_ops.ratelimit identity_ops.executor gate.analysis gate.result
 MUTATION_DIR ?= /tmp/$(notdir $(CURDIR))-mutation
 MUTMUT := $(CURDIR)/$(VENV)/bin/mutmut
 

@@ -48,6 +48,10 @@ class JobInterruptedError(Exception):
         self.tally = tally
 
 
+class _RetryAbandonedError(Exception):
+    """Ctrl-C came while an item waited to retry: it stays "started" (uncertain) for the re-run."""
+
+
 class WorkItem(Protocol):
     @property
     def item(self) -> str: ...
@@ -158,7 +162,7 @@ class Executor(Generic[ItemT]):
         for future, item in list(pending.items()):
             try:
                 self._record(tally, item, future.result())
-            except Exception:
+            except Exception:  # e.g. _RetryAbandonedError: not journaled, stays uncertain
                 continue
 
     def _record(self, tally: Tally, item: ItemT, result: Outcome) -> None:
@@ -187,17 +191,19 @@ class Executor(Generic[ItemT]):
                     self._end_attempt(str(error.operation_name or ""))
                     if throttles < self.retry.throttle_retries:
                         throttles += 1
-                        self._sleep(self.retry.delay(throttles))
+                        self._back_off(throttles)
                         continue
+                # AWS: retry 5xx and throttling errors, not other 4xx (they need a changed request),
+                # https://docs.aws.amazon.com/general/latest/gr/api-retries.html
                 if http_status(error) >= 500 and transients < self.retry.transient_retries:
                     transients += 1
-                    self._sleep(self.retry.delay(transients))
+                    self._back_off(transients)
                     continue
                 return Outcome("failed", _reason(error), code)
             except (BotoConnectionError, HTTPClientError) as error:
                 if transients < self.retry.transient_retries:
                     transients += 1
-                    self._sleep(self.retry.delay(transients))
+                    self._back_off(transients)
                     continue
                 return Outcome("failed", f"connection error: {error}", "ConnectionError")
             else:
@@ -205,6 +211,17 @@ class Executor(Generic[ItemT]):
                 return outcome
             finally:
                 uncertain = True  # a retried action may have partly succeeded already
+
+    def _back_off(self, retry: int) -> None:
+        """Wait before retry number ``retry``; after Ctrl-C, leave the item to the re-run instead.
+
+        Retrying at once would send the rest of the item's retries without any backoff and then
+        journal it as failed (a plain re-run skips failed items). Raising leaves it uncertain, so
+        the next run sends it again, in the way that accepts an earlier partial effect.
+        """
+        self._sleep(self.retry.delay(retry))
+        if self._stop.is_set():
+            raise _RetryAbandonedError
 
     def _begin_attempt(self) -> None:
         if self.limiter is not None:
