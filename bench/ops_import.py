@@ -41,6 +41,7 @@ from bench.ops_support import (
     json_response,
     moto_server,
     read_users,
+    sleep_overshoot,
     write_users,
 )
 from identity_ops.aws import AwsClients, AwsSettings
@@ -103,15 +104,6 @@ class AwsLikeFront:
             "UserStatus": "FORCE_CHANGE_PASSWORD",
         }
         return json_response(request.url, 200, {"User": user})
-
-
-def sleep_overshoot(samples: int = 5) -> float:
-    """How long a LATENCY sleep really takes here: on a starved VM wake-ups come late, and every
-    request of the AWS-like mode waits for one, so the quota can be out of reach of any client."""
-    started = time.monotonic()
-    for _ in range(samples):
-        time.sleep(LATENCY)
-    return (time.monotonic() - started) / samples
 
 
 def seed_loop(cognito: Any, pool_id: str, users: list[dict[str, str]]) -> tuple[float, int]:
@@ -211,7 +203,7 @@ def main() -> None:
             rate = created / seconds
             cpu_ms = (time.process_time() - cpu_started) / max(created, 1) * 1000
             print(
-                f"machine check: a {LATENCY * 1000:.0f} ms sleep takes {sleep_overshoot() * 1000:.0f} ms; "
+                f"machine check: a {LATENCY * 1000:.0f} ms sleep takes {sleep_overshoot(LATENCY) * 1000:.0f} ms; "
                 f"this process spent {cpu_ms:.1f} ms of CPU per created user "
                 f"(at {QUOTA:.0f}/s that is {cpu_ms * QUOTA / 1000:.2f} cores)"
             )

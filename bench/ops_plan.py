@@ -22,18 +22,22 @@ import tempfile
 import threading
 import time
 import tracemalloc
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from botocore.awsrequest import AWSResponse
-from botocore.compat import HTTPHeaders
 from rich.console import Console
 
-from bench.ops_support import REGION, cognito_client, moto_server
+from bench.ops_support import (
+    REGION,
+    cognito_client,
+    error_response,
+    json_response,
+    moto_server,
+)
 from identity_ops.aws import AwsClients, AwsSettings
 from identity_ops.jobs.inactive import InactiveOptions, run_disable_inactive
 from identity_ops.jobs.planning import PlanRequest
@@ -43,24 +47,6 @@ LATENCY = 0.05
 USER_LIST_QUOTA = 30.0  # Cognito's default UserList rate (ListUsers)
 PAGE = 60
 SIGNAL = "attribute:custom:last_sign_in"
-
-
-class _Body:
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._body
-
-
-def _answer(url: str, status: int, document: dict[str, Any], error: str = "") -> AWSResponse:
-    headers = {"Content-Type": "application/x-amz-json-1.1"}
-    if error:
-        headers["x-amzn-ErrorType"] = error
-    # AWSResponse copies the headers into a HeadersDict: any mapping does, whatever the stubs say.
-    return AWSResponse(
-        url, status, cast("HTTPHeaders", headers), _Body(json.dumps(document).encode())
-    )
 
 
 class ListUsersFront:
@@ -89,15 +75,14 @@ class ListUsersFront:
             self.updated = now
             if self.tokens < 1:
                 self.throttled += 1
-                document = {"__type": "TooManyRequestsException", "message": "Rate exceeded"}
-                return _answer(request.url, 400, document, "TooManyRequestsException")
+                return error_response(request.url, 400, "TooManyRequestsException", "Rate exceeded")
             self.tokens -= 1
         start = int(json.loads(request.body).get("PaginationToken") or 0)
         end = min(self.users, start + PAGE)
         page: dict[str, Any] = {"Users": [self._user(i) for i in range(start, end)]}
         if end < self.users:
             page["PaginationToken"] = str(end)
-        return _answer(request.url, 200, page)
+        return json_response(request.url, 200, page)
 
     def _user(self, index: int) -> dict[str, Any]:
         signed_in = self.old if index % 2 == 0 else self.recent

@@ -91,5 +91,11 @@ def run_app(app: typer.Typer, program: str, args: list[str] | None = None) -> in
 
 
 def main(app: typer.Typer, program: str) -> None:
-    """Console-script entry point: run the app and exit with its code."""
-    sys.exit(run_app(app, program))
+    """Console-script entry point: run the app and exit with its code (Ctrl-C outside a
+    command's own handling is one `interrupted` line and 130, never a traceback)."""
+    try:
+        code = run_app(app, program)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        code = INTERRUPTED_EXIT
+    sys.exit(code)

@@ -15,7 +15,8 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from cli_conventions import add_version_option, color_allowed, run_app
+from cli_conventions import add_version_option, color_allowed
+from cli_conventions import main as run_main
 from gate.errors import GateError
 
 PROGRAM = "identity-gate"
@@ -288,9 +289,4 @@ def _write(path: Path, report: str) -> None:
 
 def main() -> None:
     """Console-script entry point (`identity-gate`)."""
-    try:
-        code = run_app(app, PROGRAM)
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        code = 130
-    sys.exit(code)
+    run_main(app, PROGRAM)

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from gate.plan import Plan, PlannedResource, ProgramLine
+from gate.program_host import project_file
 from gate.result import SourceLocation
 from gate.source_map import KeyPath, SourceMap
 from gate.stack import StackConfig
@@ -61,19 +62,11 @@ def _declarations(chain: list[PlannedResource], root: Path) -> tuple[ProgramLine
     lines: list[ProgramLine] = []
     for resource in chain:
         declared = resource.declared_at
-        if declared is None or not _is_project_file(declared.file, root):
+        if declared is None or project_file(str(declared.file), root) is None:
             continue
         if not lines or lines[-1] != declared:
             lines.append(declared)
     return tuple(lines)
-
-
-def _is_project_file(path: Path, root: Path) -> bool:
-    resolved = path.resolve()
-    if not resolved.is_relative_to(root):
-        return False
-    parts = resolved.relative_to(root).parts
-    return not (parts and parts[0] in (".venv", "venv")) and "site-packages" not in parts
 
 
 def _provider_key(provider: PlannedResource, source: SourceMap) -> KeyPath | None:

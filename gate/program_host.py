@@ -97,11 +97,11 @@ def _program_error(error: BaseException, project_root: Path) -> dict[str, Any]:
     frames = traceback.extract_tb(error.__traceback__)
     if isinstance(error, UnansweredInvokeError) and error.call_site:
         frames = traceback.StackSummary.from_list([*error.call_site, *frames])
-    own = [frame for frame in frames if _project_file(frame.filename, project_root)]
+    own = [frame for frame in frames if project_file(frame.filename, project_root)]
     where = own[-1] if own else (frames[-1] if frames else None)
     location = None
     if where is not None:
-        path = _project_file(where.filename, project_root) or where.filename
+        path = project_file(where.filename, project_root) or where.filename
         location = f"{path}:{where.lineno} in {where.name}"
     message = (
         str(error)
@@ -116,7 +116,7 @@ def _program_error(error: BaseException, project_root: Path) -> dict[str, Any]:
     }
 
 
-def _project_file(filename: str, project_root: Path) -> str | None:
+def project_file(filename: str, project_root: Path) -> str | None:
     """The path relative to the project, for the project's own files (not a venv inside it)."""
     path = Path(filename).resolve()
     if not path.is_relative_to(project_root):

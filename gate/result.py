@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from gate.analysis import Finding, PhaseAnalysis, controls_of, policy_index
@@ -92,11 +93,15 @@ class GateResult:
         """The checks the gate runs itself besides the pack's policies (`aws-api-model`)."""
         return (*GATE_CHECKS, *self.extra_checks)
 
+    @cached_property
+    def _policies(self) -> dict[str, PolicyMeta]:
+        """Pack policies and gate checks by name, built once: every report looks policies up
+        several times per finding."""
+        return {check.name: check for check in self.gate_checks} | policy_index(self.info)
+
     def policy(self, name: str) -> PolicyMeta | None:
         """A pack policy or a gate check, by name."""
-        return policy_index(self.info).get(name) or next(
-            (check for check in self.gate_checks if check.name == name), None
-        )
+        return self._policies.get(name)
 
     def controls(self, finding: Finding) -> list[str]:
         """The finding's framework, area, peer checks and standards (its AWS pages aside)."""

@@ -151,7 +151,7 @@ def _list_differences(declared: list[Any], deployed: object, path: str) -> Itera
             )
         return
     if all(not isinstance(item, Mapping | list) for item in declared):
-        if {_text(i) for i in declared} != {_text(i) for i in live}:
+        if {str(i) for i in declared} != {str(i) for i in live}:
             yield Difference(path, declared, deployed)
         return
     for index, item in enumerate(declared):
@@ -169,10 +169,6 @@ def _same(declared: object, deployed: object) -> bool:
         return float(declared) == float(deployed)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return declared == deployed
-
-
-def _text(value: object) -> str:
-    return str(value)
 
 
 def _keyed(plan: Plan) -> dict[Key, PlannedResource]:

@@ -5,7 +5,8 @@ from types import FrameType
 
 import typer
 
-from cli_conventions import add_version_option, run_app
+from cli_conventions import add_version_option
+from cli_conventions import main as run_main
 from identity_ops.cli import auth, health, mfa, report, users
 
 PROGRAM = "identity-ops"
@@ -38,4 +39,4 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _stop)
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)  # started in the background
-    raise SystemExit(run_app(app, PROGRAM))
+    run_main(app, PROGRAM)

@@ -12,7 +12,7 @@ Region"; "Set the branding version to 1 for hosted UI (classic) or 2 for managed
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Final
 
 from cognito_guard import resource_types as rt
@@ -97,11 +97,11 @@ def check_custom_domain_certificate(stack: Stack, _config: Config) -> Iterator[F
     yield from stack.judge_each(stack.of_type(rt.USER_POOL_DOMAIN), rule)
 
 
-VERSION_NAMES: Final = {1.0: "the classic hosted UI", 2.0: "managed login"}
+VERSION_NAMES: Final[Mapping[float, str]] = {1: "the classic hosted UI", 2: "managed login"}
 
 
 def check_managed_login_version(domain: Resource, config: Config) -> Iterator[str]:
-    expected = float(config["requiredVersion"])  # the engine sends numbers as floats
+    expected = int(config["requiredVersion"])  # an integer setting (framework.effective_config)
     wanted = f"{expected:g} ({VERSION_NAMES.get(expected, 'unknown version')})"
     version = domain.props.number("managedLoginVersion")
     if version is None:
