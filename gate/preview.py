@@ -107,6 +107,4 @@ def _default_policy_config(pack_dir: Path, stack: str) -> Path | None:
 def _stop(runs: list[ProgramRun]) -> None:
     """Ends program runs still going (after an error elsewhere); they are our own children."""
     for run in runs:
-        if run.process.poll() is None:
-            run.process.kill()
-            run.process.communicate()
+        run.stop()

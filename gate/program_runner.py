@@ -35,6 +35,12 @@ class ProgramRun:
     mode: str
     process: subprocess.Popen[str]
 
+    def stop(self) -> None:
+        """Ends the child if it is still running (after an error elsewhere): it is our own."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
     def plan(self, verbose: bool = False) -> Plan:
         """The recorded plan; raises `ProgramError` with the program's own message on failure."""
         try:
@@ -69,6 +75,15 @@ def start_program(config: StackConfig, mode: str, organization: str = "organizat
     """Starts the stack's program under the mock runtime in `preview` or `up` mode."""
     request = _program_request(config, mode, organization)
     return ProgramRun(config, mode, spawn_program_host(request, config.project.root))
+
+
+def plan_of(config: StackConfig, mode: str) -> Plan:
+    """Runs the stack's program once and returns its plan; the child never outlives the call."""
+    run = start_program(config, mode)
+    try:
+        return run.plan()
+    finally:
+        run.stop()
 
 
 CONFIG_FILE_VARIABLE = "IDENTITY_GATE_CONFIG_FILE"

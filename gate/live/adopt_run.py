@@ -146,15 +146,9 @@ def validate(config: StackConfig) -> None:
 
 def _plan(config: StackConfig) -> Plan:
     """The program's up-mode plan of the generated stack (names, parents, inputs)."""
-    from gate.program_runner import start_program
+    from gate.program_runner import plan_of
 
-    run = start_program(config, "up")
-    try:
-        return run.plan()
-    finally:
-        if run.process.poll() is None:
-            run.process.kill()
-            run.process.communicate()
+    return plan_of(config, "up")
 
 
 def _write(path: Path, text: str) -> None:

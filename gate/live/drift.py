@@ -87,17 +87,10 @@ def _shown(value: object) -> str:
 
 def planned_resources(stack: str, project_dir: Path) -> Plan:
     """What the stack would deploy, from the gate's offline run of the program (preview)."""
-    from gate.program_runner import start_program
+    from gate.program_runner import plan_of
     from gate.stack import find_project, load_stack
 
-    config = load_stack(find_project(project_dir), stack)
-    run = start_program(config, "preview")
-    try:
-        return run.plan()
-    finally:
-        if run.process.poll() is None:
-            run.process.kill()
-            run.process.communicate()
+    return plan_of(load_stack(find_project(project_dir), stack), "preview")
 
 
 def drift_findings(stack: str, planned: Plan, live: Plan) -> list[Finding]:
