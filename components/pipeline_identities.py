@@ -95,7 +95,14 @@ PREVIEW_READ_ACTIONS: Mapping[str, tuple[str, ...]] = {
     "logs": ("DescribeLogGroups", "ListTagsForResource", "ListTagsLogGroup"),
     "sns": ("GetSubscriptionAttributes", "GetTopicAttributes", "ListTagsForResource"),
     "kms": ("DescribeKey", "GetKeyPolicy", "GetKeyRotationStatus", "ListResourceTags"),
-    "lambda": ("GetPolicy",),
+    # The platform functions (components/functions.py): what a refresh reads of a function.
+    # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html
+    "lambda": (
+        "GetFunction",
+        "GetFunctionCodeSigningConfig",
+        "GetPolicy",
+        "ListVersionsByFunction",
+    ),
     "acm": ("DescribeCertificate", "ListTagsForCertificate"),
     "route53": ("GetChange", "ListResourceRecordSets"),
     "wafv2": ("GetWebACL", "GetWebACLForResource", "ListTagsForResource"),
@@ -147,7 +154,18 @@ DEPLOY_WRITE_ACTIONS: Mapping[str, tuple[str, ...]] = {
         "UntagResource",
         "UpdateKeyDescription",
     ),
-    "lambda": ("AddPermission", "RemovePermission"),
+    # The platform functions and their invoke permissions (components/functions.py).
+    # https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html
+    "lambda": (
+        "AddPermission",
+        "CreateFunction",
+        "DeleteFunction",
+        "RemovePermission",
+        "TagResource",
+        "UntagResource",
+        "UpdateFunctionCode",
+        "UpdateFunctionConfiguration",
+    ),
     "acm": (
         "AddTagsToCertificate",
         "DeleteCertificate",
@@ -182,10 +200,13 @@ IAM_ROLE_ACTIONS: tuple[str, ...] = (
     "iam:UpdateRole",
     "iam:UpdateRoleDescription",
 )
-# Cognito passes the SMS role to cognito-idp and the identity-pool roles to cognito-identity.
+# Cognito passes the SMS role to cognito-idp and the identity-pool roles to cognito-identity;
+# creating a platform function passes its execution role to Lambda
+# (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html).
 PASS_ROLE_SERVICES: tuple[str, ...] = (
     "cognito-identity.amazonaws.com",
     "cognito-idp.amazonaws.com",
+    "lambda.amazonaws.com",
 )
 
 
@@ -379,7 +400,7 @@ def deploy_policy(
             "Resource": roles,
         },
         {
-            "Sid": "PassStackRolesToCognito",
+            "Sid": "PassStackRolesToTheirServices",
             "Effect": "Allow",
             "Action": "iam:PassRole",
             "Resource": roles,

@@ -185,13 +185,17 @@ def test_the_deploy_role_can_never_rewrite_the_pipeline_roles(run: ProgramRun) -
     assert all(r.name.startswith("ei-dev-") and "name" not in r.inputs for r in program_roles)
 
 
-def test_the_deploy_role_passes_roles_only_to_cognito_and_attaches_only_configured_policies(
+def test_the_deploy_role_passes_roles_only_to_cognito_and_lambda_and_attaches_only_configured_policies(
     run: ProgramRun,
 ) -> None:
     by_sid = {s["Sid"]: s for s in permissions(run, "deploy")}
-    assert by_sid["PassStackRolesToCognito"]["Condition"] == {
+    assert by_sid["PassStackRolesToTheirServices"]["Condition"] == {
         "StringEquals": {
-            "iam:PassedToService": ["cognito-identity.amazonaws.com", "cognito-idp.amazonaws.com"]
+            "iam:PassedToService": [
+                "cognito-identity.amazonaws.com",
+                "cognito-idp.amazonaws.com",
+                "lambda.amazonaws.com",
+            ]
         }
     }
     attach = by_sid["AttachOnlyConfiguredPolicies"]
@@ -207,6 +211,25 @@ def test_the_deploy_role_passes_roles_only_to_cognito_and_attaches_only_configur
     ]
     assert "iam:*" not in iam_actions
     assert "iam:CreateOpenIDConnectProvider" not in iam_actions
+
+
+def test_the_deploy_role_can_create_update_and_delete_the_platform_functions(
+    run: ProgramRun,
+) -> None:
+    """dev deploys the tenant chain's functions: `pulumi up` creates, updates and deletes them,
+    and a refresh preview reads them."""
+    assert run.of_type("aws:lambda/function:Function")
+    deploy = {a for s in permissions(run, "deploy") for a in actions(s)}
+    preview = {a for s in permissions(run, "preview") for a in actions(s)}
+    assert {
+        "lambda:CreateFunction",
+        "lambda:UpdateFunctionCode",
+        "lambda:UpdateFunctionConfiguration",
+        "lambda:DeleteFunction",
+        "lambda:GetFunction",
+        "lambda:AddPermission",
+    } <= deploy
+    assert "lambda:GetFunction" in preview
 
 
 def test_the_deploy_role_covers_every_service_the_program_deploys(run: ProgramRun) -> None:
