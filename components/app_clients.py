@@ -27,7 +27,9 @@ class AppClientsArgs:
     resource_servers: tuple[pulumi.Resource, ...] = ()
     threat_protection: bool = False
     protect: bool = True
-    """Replacing a client changes its id (and secret): every app using it must be reconfigured."""
+    """Replacing a client changes its id (and secret): Cognito generates both when it creates a
+    client, so every app using it must be reconfigured.
+    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html"""
 
 
 def _auth_flows(client: AppClientSettings) -> list[str]:

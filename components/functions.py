@@ -79,7 +79,9 @@ class PlatformFunctionsArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     protect: bool = True
     """Guards the log groups (what the functions did) and each function's role and policy: a
-    replaced role leaves the trigger unable to call Cognito, and sign-ins fail, until IAM catches up."""
+    replaced role leaves the trigger unable to call Cognito, and sign-ins fail, until the new role
+    propagates (IAM is eventually consistent:
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency)."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,8 @@ class PlatformFunctions(pulumi.ComponentResource):
             code=self._archive,
             timeout=TIMEOUT_SECONDS,
             memory_size=MEMORY_MB,
-            # Lambda refuses an empty variables map: no environment block when there is none.
+            # No environment block when there is nothing to set (the pre-token function reads only
+            # its packaged directory).
             environment={"variables": dict(environment)} if environment else None,
             logging_config={"log_format": "JSON", "log_group": log_group.name},
             tags=tags,

@@ -32,7 +32,9 @@ class IdentityProvidersArgs:
     user_pool_id: pulumi.Input[str]
     secrets: Mapping[str, pulumi.Output[str]] = field(default_factory=dict)
     protect: bool = True
-    """Deleting a provider unlinks every federated user signed in through it."""
+    """Deleting a provider ends sign-in through it for every federated user it created; a
+    replacement starts from a new provider.
+    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeleteIdentityProvider.html"""
 
 
 def _flag(value: bool) -> str:

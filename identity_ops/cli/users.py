@@ -283,10 +283,10 @@ def disable_inactive(
     list_filter: FilterOption = None,
     journal: JournalOption = None,
     fresh: FreshOption = False,
-    retry_failed: RetryFailedOption = False,
     plan_file: PlanFileOption = None,
 ) -> None:
-    """Disable users with no sign-in for N days (dry-run first: --dry-run lists them)."""
+    """Disable users with no sign-in for N days (dry-run first: --dry-run lists them).
+    Every run plans from the pool's state, so users that failed earlier are simply planned again."""
     plan = plan_request_for(target, "users disable-inactive", plan_file)
     options = InactiveOptions(
         days=days,
@@ -294,7 +294,6 @@ def disable_inactive(
         list_filter=list_filter,
         dry_run=target.dry_run,
         bulk=BulkSettings(target.concurrency, journal, fresh),
-        retry_failed=retry_failed,
         plan=plan,
         run=RunSettings(confirm=plan_prompt(target, f"disable (no sign-in for {days} days)")),
     )

@@ -60,7 +60,6 @@ class RunSettings:
 
     bulk: BulkSettings = field(default_factory=BulkSettings)
     confirm: Confirm = _no_confirmation
-    events: object = None  # AdminListUserAuthEvents client override (tests)
 
 
 def run_apply(

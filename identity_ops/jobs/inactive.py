@@ -40,7 +40,7 @@ from identity_ops.outcomes import Outcome
 from identity_ops.plan import PlanEntry, UserState
 from identity_ops.pool import describe_pool
 from identity_ops.reports import RunReport
-from identity_ops.userstream import PoolUser
+from identity_ops.userstream import PoolUser, read_timestamp
 
 from .apply import RunSettings, pool_scan, run_planned
 from .bulk import BulkSettings
@@ -77,9 +77,6 @@ class InactiveOptions:
     bulk: BulkSettings = field(default_factory=BulkSettings)
     plan: PlanRequest | None = None
     run: RunSettings = field(default_factory=RunSettings)
-    # accepted for compatibility: every run re-plans from the pool's state, so users that failed
-    # (still enabled and inactive) are planned again anyway
-    retry_failed: bool = False
 
 
 @dataclass(frozen=True)
@@ -193,7 +190,7 @@ def _build(context: OperationContext, options: Mapping[str, Any]) -> Operation:
     record = DisabledAtRecord(context.cognito, context.pool_id, context.schema)
     return InactiveOperation(
         context.cognito,
-        context.events or context.cognito,
+        context.cognito,
         context.pool_id,
         record,
         int(options["days"]),
@@ -290,22 +287,6 @@ def _last_sign_in_from_events(
             break
         request["NextToken"] = token
     return newest
-
-
-def read_timestamp(value: str) -> datetime | None:
-    """Epoch seconds (or milliseconds) or ISO 8601; ``None`` if empty; ``ValueError`` if the value
-    is not a timestamp (which is *not* "never signed in")."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))  # ValueError if unreadable
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    if number > 1e11:  # milliseconds
-        number /= 1000
-    return datetime.fromtimestamp(number, tz=UTC)
 
 
 def parse_timestamp(value: str) -> datetime | None:

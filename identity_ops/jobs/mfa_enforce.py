@@ -48,9 +48,6 @@ class MfaOptions:
     list_filter: str | None = None
     dry_run: bool = False
     bulk: BulkSettings = field(default_factory=BulkSettings)
-    # accepted for compatibility: every run re-plans from the pool's state, so users that failed
-    # are planned (and tried) again anyway
-    retry_failed: bool = False
     plan: PlanRequest | None = None
     run: RunSettings = field(default_factory=RunSettings)
 

@@ -261,11 +261,6 @@ def plans_dir() -> Path:
     return Path(os.environ.get(JOURNAL_DIR_ENV) or JOURNAL_DIR).parent / "plans"
 
 
-def schema_has_writable(schema: PoolSchema, name: str) -> bool:
-    spec = schema.attributes.get(name)
-    return spec is not None and spec.mutable and not spec.developer_only
-
-
 @dataclass(frozen=True)
 class OperationContext:
     """What an operation needs to be rebuilt from a plan header by ``apply``."""
@@ -273,7 +268,6 @@ class OperationContext:
     cognito: Any
     pool_id: str
     schema: PoolSchema
-    events: Any = None  # the client AdminListUserAuthEvents goes to (tests stub it)
 
 
 OperationFactory = Callable[[OperationContext, Mapping[str, Any]], Operation]
