@@ -178,7 +178,6 @@ ROLE_TRUST_CONDITIONS = resource_policy(
         remediation_steps="In the role's `assumeRolePolicy`, add `StringEquals` on "
         "`cognito-identity.amazonaws.com:aud` = your identity pool id and `ForAnyValue:StringLike` "
         "on `cognito-identity.amazonaws.com:amr` = authenticated (or unauthenticated).",
-        controls=Controls(others=("aws-docs:identity-pools-security-best-practices",)),
     ),
     [rt.IAM_ROLE],
     check_role_trust_conditions,

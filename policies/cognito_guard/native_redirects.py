@@ -18,6 +18,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from cognito_guard import resource_types as rt
+from cognito_guard.clients import LOCAL_HOSTS
 from cognito_guard.framework import (
     Area,
     Config,
@@ -30,7 +31,6 @@ from cognito_guard.framework import (
 )
 
 WEB_SCHEMES: Final = frozenset({"https", "http"})
-LOOPBACK_HOSTS: Final = frozenset({"localhost", "127.0.0.1", "::1"})
 URL_PROPERTIES: Final = ("callbackUrls", "logoutUrls")
 _LABEL: Final = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 _TOP_LEVEL: Final = re.compile(r"^([a-z]{2,}|xn--[a-z0-9-]+)$")
@@ -58,7 +58,7 @@ def _scheme_problem(scheme: str, config: Config) -> str | None:
 
 def _loopback_problem(url: str, config: Config) -> str | None:
     parts = urlsplit(url)
-    if parts.scheme != "http" or (parts.hostname or "") not in LOOPBACK_HOSTS:
+    if parts.scheme != "http" or (parts.hostname or "") not in LOCAL_HOSTS:
         return None
     if config["allowLoopback"]:
         return None

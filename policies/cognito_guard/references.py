@@ -461,8 +461,6 @@ def _superseded(tag: str, references: References) -> bool:
     """Whether a `Controls` tag says again what the policy's entry says (possibly annotated, as in
     `prowler:<id> (branch)`); the entry's own tag replaces it."""
     prefix = tag.split(":", 1)[0]
-    if prefix == "aws-docs":
-        return bool(references.aws)
     return prefix in CATALOGS and any(tag.startswith(peer.tag) for peer in references.peers)
 
 

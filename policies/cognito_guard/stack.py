@@ -501,7 +501,6 @@ ROLE_TRUST = stack_policy(
         "cognito-identity.amazonaws.com:aud to this identity pool's id and `ForAnyValue:"
         "StringLike` cognito-identity.amazonaws.com:amr to authenticated (or unauthenticated "
         "for the guest role).",
-        controls=Controls(others=("aws-docs:identity-pools-security-best-practices",)),
     ),
     check_role_trust,
 )

@@ -81,7 +81,7 @@ def test_every_peer_tag_a_policy_sends_comes_from_its_references() -> None:
             stray := [
                 tag
                 for tag in policy.tags or []
-                if tag.split(":", 1)[0] in {*CATALOGS, "aws-docs"}
+                if tag.split(":", 1)[0] in CATALOGS
                 and tag not in {peer.tag for peer in _peers_of(policy.name)}
             ]
         )
