@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterator
 from functools import cache
+from importlib.resources import files
 from typing import Annotated, Literal
 
-import botocore.session
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
@@ -26,18 +27,27 @@ EMAIL_CONFIGURATION_PAGE = (
 )
 
 
+ENDPOINT_DATA = "endpoints.json"
+"""botocore's copy of AWS's endpoint data (botocore/data/endpoints.json)."""
+
+
 @cache
 def cognito_regions() -> frozenset[str]:
     """Every region, in every partition, where the Cognito user pools API (`cognito-idp`) exists.
 
     From the endpoint data botocore ships (the list AWS publishes at
-    https://docs.aws.amazon.com/general/latest/gr/cognito.html, "Amazon Cognito user pools").
+    https://docs.aws.amazon.com/general/latest/gr/cognito.html, "Amazon Cognito user pools"):
+    the service's endpoints that are regions of their partition, which is what botocore's
+    `Session.get_available_regions("cognito-idp", partition)` answers (botocore/regions.py,
+    `EndpointResolver.get_available_endpoints`). Read directly: importing botocore's session to
+    ask costs every program run about 0.1 s.
     """
-    session = botocore.session.get_session()
+    data = json.loads(files("botocore").joinpath("data", ENDPOINT_DATA).read_bytes())
     return frozenset(
-        region
-        for partition in session.get_available_partitions()
-        for region in session.get_available_regions("cognito-idp", partition_name=partition)
+        endpoint
+        for partition in data["partitions"]
+        for endpoint in partition["services"].get("cognito-idp", {}).get("endpoints", {})
+        if endpoint in partition["regions"]
     )
 
 

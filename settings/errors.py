@@ -43,7 +43,8 @@ class ConfigSource:
 
     name: str
     locate: Callable[[KeyPath], Position | None] = _nowhere
-    secure_paths: tuple[KeyPath, ...] = ()  # config key paths that hold a `secure:` value
+    secure_paths: Callable[[], tuple[KeyPath, ...]] = tuple
+    """The config key paths that hold a `secure:` value (read from the file only when asked)."""
     note: str = ""
 
 

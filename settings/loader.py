@@ -11,7 +11,9 @@ import difflib
 import json
 import os
 from collections.abc import Collection, Mapping
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pulumi
 from pulumi.runtime import config as runtime_config
@@ -28,6 +30,9 @@ from settings.errors import (
     raise_if_problems,
 )
 from settings.stack import StackSettings
+
+if TYPE_CHECKING:
+    from gate.source_map import SourceMap
 
 # Set by the offline gate (`identity-gate`, gate/program_runner.py) and by anyone who runs the
 # program on a file they chose: the config file the values come from. The Pulumi CLI does not tell
@@ -157,7 +162,7 @@ def _nested_secret_problems(
     for name in sorted(sections):
         if f"{PROJECT}:{name}" not in secret_keys:
             continue
-        paths = [path for path in source.secure_paths if path[:1] == (name,)] or [(name,)]
+        paths = [path for path in source.secure_paths() if path[:1] == (name,)] or [(name,)]
         found += [
             ConfigProblem(
                 path,
@@ -205,9 +210,9 @@ def config_source(stack: str, config_file: Path | None = None) -> ConfigSource:
 
     ``config_file`` is the file the values came from; without it, ``Pulumi.<stack>.yaml`` in the
     working directory (the project folder under ``pulumi up``) is assumed, and the messages say so.
+    The file is parsed for positions only when a message needs one: a valid stack never pays for
+    the second read (every ``pulumi preview``, ``pulumi up`` and gate run).
     """
-    from gate.source_map import SourceMap  # the YAML reader the gate uses, as the CLI reads files
-
     path = config_file or Path(stack_file_name(stack))
     note = (
         ""
@@ -215,14 +220,29 @@ def config_source(stack: str, config_file: Path | None = None) -> ConfigSource:
         else f"the Pulumi CLI does not tell a program which config file it read; {path.name} is "
         "assumed (with --config-file, the positions shown may point elsewhere)"
     )
-    shown = _shown(path)
-    source = SourceMap.from_file(path)
-    if not source.lines:
-        return ConfigSource(shown, note=note)
-    secure = tuple(_config_path(file_path[1:]) for file_path in source.secure if len(file_path) > 2)
-    return ConfigSource(
-        shown, lambda key_path: _locate(source.lines, source.columns, key_path), secure, note
-    )
+    positions = _StackFilePositions(path)
+    return ConfigSource(_shown(path), positions.locate, positions.secure_paths, note)
+
+
+class _StackFilePositions:
+    """Key positions and `secure:` values of a stack file, read on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    @cached_property
+    def _source(self) -> SourceMap:
+        from gate.source_map import SourceMap  # the YAML reader the gate uses, as the CLI reads
+
+        return SourceMap.from_file(self._path)
+
+    def locate(self, key_path: KeyPath) -> Position | None:
+        return _locate(self._source.lines, self._source.columns, key_path)
+
+    def secure_paths(self) -> tuple[KeyPath, ...]:
+        return tuple(
+            _config_path(file_path[1:]) for file_path in self._source.secure if len(file_path) > 2
+        )
 
 
 def _shown(path: Path) -> str:

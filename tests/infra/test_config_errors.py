@@ -15,6 +15,7 @@ import yaml
 
 from gate.stack import find_project, load_stack
 from settings import StackConfigError, load_stack_settings
+from settings.deployment import cognito_regions
 from settings.loader import CONFIG_FILE_VARIABLE, config_source
 from tests.infra.harness import ROOT, ProgramRun, run_program, stack_document, to_raw
 
@@ -466,3 +467,19 @@ def test_the_program_says_when_it_assumes_the_stack_file(monkeypatch: pytest.Mon
         "note: the Pulumi CLI does not tell a program which config file it read; "
         "Pulumi.prod.yaml is assumed (with --config-file, the positions shown may point elsewhere)"
     )
+
+
+def test_cognito_regions_are_the_regions_botocore_lists_for_the_user_pools_api() -> None:
+    """The settings read botocore's endpoint data themselves (no session import per program run);
+    the answer must stay the one botocore's own resolver gives."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    listed = {
+        region
+        for partition in session.get_available_partitions()
+        for region in session.get_available_regions("cognito-idp", partition_name=partition)
+    }
+    assert cognito_regions() == listed
+    assert {"us-east-1", "eu-west-1", "us-gov-west-1"} <= listed
+    assert "cn-north-1" not in listed
