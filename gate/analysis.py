@@ -65,33 +65,72 @@ class PhaseAnalysis:
     autofixes: tuple[AutoFix, ...]
 
 
-def analyze_plan(client: AnalyzerClient, plan: Plan, blocks_at: str) -> PhaseAnalysis:
-    """Every Remediate/Analyze call for the plan's resources, then AnalyzeStack."""
+def analyze_plan(
+    client: AnalyzerClient,
+    plan: Plan,
+    blocks_at: str,
+    judged: Mapping[str, PhaseAnalysis] | None = None,
+) -> PhaseAnalysis:
+    """Every Remediate/Analyze call for the plan's resources, then AnalyzeStack.
+
+    `judged` holds what `judge_resources` already got for resources while the program ran; the
+    rest are judged now. Either way the findings come in the plan's order."""
     providers = plan.by_urn()
+    done = judged or {}
+    per_resource = [
+        done[resource.urn]
+        if resource.urn in done
+        else judge_resource(client, resource, providers, blocks_at)
+        for resource in plan.resources
+    ]
+    findings = [finding for analysis in per_resource for finding in analysis.findings]
+    deferred = [note for analysis in per_resource for note in analysis.deferred]
+    autofixes = [fix for analysis in per_resource for fix in analysis.autofixes]
     stack_urn = plan.root.urn if plan.root else ""
+    stack_resources = [to_analyzer_resource(r, providers, r.outputs) for r in plan.resources]
+    _sort(client.analyze_stack(stack_resources), stack_urn, blocks_at, findings, deferred)
+    return PhaseAnalysis(tuple(findings), tuple(deferred), tuple(autofixes))
+
+
+def judge_resources(
+    client: AnalyzerClient, resources: Iterable[PlannedResource], blocks_at: str
+) -> dict[str, PhaseAnalysis]:
+    """Remediate and Analyze each resource as it arrives (the engine calls the pack during step
+    generation, resource by resource, not after the program): the pack works while the program
+    is still registering. Providers arrive before the resources that use them."""
+    seen: dict[str, PlannedResource] = {}
+    judged: dict[str, PhaseAnalysis] = {}
+    for resource in resources:
+        seen[resource.urn] = resource
+        judged[resource.urn] = judge_resource(client, resource, seen, blocks_at)
+    return judged
+
+
+def judge_resource(
+    client: AnalyzerClient,
+    resource: PlannedResource,
+    providers: Mapping[str, PlannedResource],
+    blocks_at: str,
+) -> PhaseAnalysis:
+    """Remediate then Analyze one resource's inputs (remediated inputs replace the originals)."""
     findings: list[Finding] = []
     deferred: list[Deferred] = []
     autofixes: list[AutoFix] = []
-    for resource in plan.resources:
-        wire = to_analyzer_resource(resource, providers, resource.inputs)
-        for remediation in client.remediate(wire):
-            if remediation.properties is not None:
-                autofixes.append(
-                    AutoFix(
-                        remediation.policy_name,
-                        resource.urn,
-                        _changed(wire.properties, remediation.properties),
-                    )
+    wire = to_analyzer_resource(resource, providers, resource.inputs)
+    for remediation in client.remediate(wire):
+        if remediation.properties is not None:
+            autofixes.append(
+                AutoFix(
+                    remediation.policy_name,
+                    resource.urn,
+                    _changed(wire.properties, remediation.properties),
                 )
-                wire = replace(wire, properties=remediation.properties)
-            elif remediation.diagnostic:
-                deferred.append(
-                    Deferred(remediation.policy_name, resource.urn, remediation.diagnostic)
-                )
-        own = [replace(v, urn=resource.urn) for v in client.analyze(wire)]  # as the engine does
-        _sort(own, resource.urn, blocks_at, findings, deferred)
-    stack_resources = [to_analyzer_resource(r, providers, r.outputs) for r in plan.resources]
-    _sort(client.analyze_stack(stack_resources), stack_urn, blocks_at, findings, deferred)
+            )
+            wire = replace(wire, properties=remediation.properties)
+        elif remediation.diagnostic:
+            deferred.append(Deferred(remediation.policy_name, resource.urn, remediation.diagnostic))
+    own = [replace(v, urn=resource.urn) for v in client.analyze(wire)]  # as the engine does
+    _sort(own, resource.urn, blocks_at, findings, deferred)
     return PhaseAnalysis(tuple(findings), tuple(deferred), tuple(autofixes))
 
 

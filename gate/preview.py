@@ -47,7 +47,7 @@ def run_gate(options: GateOptions) -> GateResult:
     phases = ["preview"] if options.mode == "preview" else ["preview", "up"]
     runs = [start_program(config, phase) for phase in phases]
     # Imported only now: they load the Pulumi SDK and gRPC (~0.5 s), time the child already uses.
-    from gate.analysis import PhaseAnalysis, analyze_plan, merge_phases
+    from gate.analysis import PhaseAnalysis, analyze_plan, judge_resources, merge_phases
     from gate.analyzer import AnalyzerClient, AnalyzerError
     from gate.api_check import with_api_model_findings
     from gate.locate import locate_resources
@@ -76,10 +76,11 @@ def run_gate(options: GateOptions) -> GateResult:
             analyses: list[PhaseAnalysis] = []
             plans = []
             for run in runs:
+                judged = judge_resources(client, run.resources(), run.mode)
                 plan = run.plan(options.verbose)
                 plans.append(plan)
                 analyses.append(
-                    with_api_model_findings(analyze_plan(client, plan, plan.mode), plan)
+                    with_api_model_findings(analyze_plan(client, plan, plan.mode, judged), plan)
                 )
     except AnalyzerError as error:
         raise PolicyPackError(f"the policy pack in {pack_dir} failed: {error}") from None

@@ -3,8 +3,10 @@
 It plays the Python language host: project root as working directory, `PULUMI_CONFIG`-style config
 with secret keys, the program run by `run_in_stack` (so the root `pulumi:pulumi:Stack` exists and
 exports become its outputs), and a `RecordingMonitor` standing in for the engine. It reads one JSON
-request on stdin and writes one JSON result on stdout; whatever the program itself prints goes to
-stderr so it cannot corrupt the result.
+request on stdin and writes JSON lines on stdout: `{"registration": ...}` for each resource the
+moment the program registers it (so the gate can have the pack judge it while the program goes
+on, as the engine does), then one `{"result": ...}` with the stack's outputs or the program's
+error. Whatever the program itself prints goes to stderr so it cannot corrupt them.
 
 Run as `python -m gate.program_host` (see `gate.program_runner`).
 """
@@ -18,22 +20,33 @@ import os
 import runpy
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from gate.recording import Registration
 
 
 def main(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-    """Reads the request, runs the program, writes the result; 0 when the program completed."""
+    """Reads the request, runs the program, writes its lines; 0 when the program completed."""
     request = json.load(stdin)
-    sys.stdout = sys.stderr  # the program's prints must not mix with the JSON result
-    result = run_program(request)
-    json.dump(result, stdout)
-    stdout.flush()
+    sys.stdout = sys.stderr  # the program's prints must not mix with the JSON lines
+
+    def write(line: dict[str, Any]) -> None:
+        stdout.write(json.dumps(line) + "\n")
+        stdout.flush()
+
+    result = run_program(request, lambda record: write({"registration": record}))
+    write({"result": result})
     return 0 if "error" not in result else 3
 
 
-def run_program(request: dict[str, Any]) -> dict[str, Any]:
-    """Runs the program described by `request` and returns its registrations or its error."""
+def run_program(
+    request: dict[str, Any], on_registration: Callable[[Registration], None] | None = None
+) -> dict[str, Any]:
+    """Runs the program described by `request`, handing each registration record to
+    `on_registration` as it is made; returns the stack's outputs or the program's error."""
     import pulumi
     from pulumi.runtime import mocks, settings
     from pulumi.runtime.config import set_all_config
@@ -44,7 +57,7 @@ def run_program(request: dict[str, Any]) -> dict[str, Any]:
 
     preview = bool(request["preview"])
     cloud = FakeCloud(region=request.get("region") or "us-east-1")
-    monitor = RecordingMonitor(GateMocks(cloud, preview))
+    monitor = RecordingMonitor(GateMocks(cloud, preview), on_registration)
     settings.configure(
         mocks.MockSettings(  # type: ignore[no-untyped-call]
             monitor=monitor,
@@ -82,7 +95,7 @@ def run_program(request: dict[str, Any]) -> dict[str, Any]:
         return {"error": _program_error(error, program.parent)}
     finally:
         executor.shutdown(wait=True)
-    return {"registrations": monitor.registrations, "stackOutputs": monitor.stack_outputs}
+    return {"stackOutputs": monitor.stack_outputs}
 
 
 def _run_path(program: Path) -> None:

@@ -1,5 +1,5 @@
 """Starts the program in a child process (`gate.program_host`) and turns its answer into a `Plan`
-or into a readable `ProgramError`.
+(resource by resource while the program runs, then whole) or into a readable `ProgramError`.
 
 A child process keeps the SDK's process-wide state (settings, config, the root stack) away from
 the gate, lets the program's own imports and prints stay out of ours, and lets the policy pack
@@ -10,65 +10,108 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from gate.errors import ProgramError
 from gate.stack import StackConfig
 
 if TYPE_CHECKING:  # the plan model pulls in the SDK; the child must start before that import
-    from gate.plan import Plan
+    from gate.plan import Plan, PlannedResource
+    from gate.registrations import PlanBuilder
 
 GATE_PARENT = Path(__file__).resolve().parent.parent
 PROGRAM_TIMEOUT_SECONDS = 600
 
 
-@dataclass
 class ProgramRun:
-    """A program run in progress; `plan()` waits for it."""
+    """A program run in progress: its resources as the program registers them (`resources()`),
+    then its whole plan (`plan()`)."""
 
-    config: StackConfig
-    mode: str
-    process: subprocess.Popen[str]
+    def __init__(self, config: StackConfig, mode: str, process: subprocess.Popen[str]) -> None:
+        self.config = config
+        self.mode = mode
+        self.process = process
+        self._lines: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._stderr: list[str] = []
+        self._deadline = time.monotonic() + PROGRAM_TIMEOUT_SECONDS
+        self._builder: PlanBuilder | None = None
+        self._result: dict[str, Any] | None = None
+        self._ended = False
+        assert process.stdout is not None
+        assert process.stderr is not None
+        threading.Thread(target=self._read_lines, args=(process.stdout,), daemon=True).start()
+        self._stderr_reader = threading.Thread(
+            target=self._stderr.extend, args=(process.stderr,), daemon=True
+        )
+        self._stderr_reader.start()
+
+    def _read_lines(self, stdout: IO[str]) -> None:
+        """Each JSON line the host writes, then None at the end of its output."""
+        for line in stdout:
+            parsed = _parse(line)
+            if parsed is not None:
+                self._lines.put(parsed)
+        self._lines.put(None)
 
     def stop(self) -> None:
         """Ends the child if it is still running (after an error elsewhere): it is our own."""
         if self.process.poll() is None:
             self.process.kill()
-            self.process.communicate()
+        self.process.wait()
+
+    def resources(self) -> Iterator[PlannedResource]:
+        """Each resource as the program registers it (a default provider before its first
+        user); ends when the program ends, whether it completed or failed."""
+        from gate.registrations import PlanBuilder
+
+        if self._builder is None:
+            self._builder = PlanBuilder(
+                project=self.config.project.name,
+                stack=self.config.stack,
+                mode=self.mode,
+                config=self.config.values,
+            )
+        while not self._ended:
+            line = self._next_line()
+            if line is None:
+                self._ended = True
+            elif "registration" in line:
+                yield from self._builder.add(line["registration"])
+            elif "result" in line:
+                self._result = line["result"]
 
     def plan(self, verbose: bool = False) -> Plan:
         """The recorded plan; raises `ProgramError` with the program's own message on failure."""
-        try:
-            stdout, stderr = self.process.communicate(timeout=PROGRAM_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.communicate()
-            raise ProgramError(
-                f"the program did not finish within {PROGRAM_TIMEOUT_SECONDS} s"
-            ) from None
-        result = _parse(stdout)
-        if result is None:
+        for _ in self.resources():
+            pass
+        self.process.wait()
+        assert self._builder is not None
+        if not isinstance(self._result, dict):
+            self._stderr_reader.join(timeout=5)
+            stderr = "".join(self._stderr)
             raise ProgramError(
                 "the program host stopped without a result"
                 f" (exit code {self.process.returncode}):\n{stderr.strip()[-3000:]}"
             )
-        if "error" in result:
-            raise ProgramError(_error_message(result["error"], self.config, verbose))
-        from gate.registrations import build_plan
+        if "error" in self._result:
+            raise ProgramError(_error_message(self._result["error"], self.config, verbose))
+        return self._builder.finish(self._result["stackOutputs"])
 
-        return build_plan(
-            project=self.config.project.name,
-            stack=self.config.stack,
-            mode=self.mode,
-            registrations=result["registrations"],
-            stack_outputs=result["stackOutputs"],
-            config=self.config.values,
-        )
+    def _next_line(self) -> dict[str, Any] | None:
+        try:
+            return self._lines.get(timeout=max(0.0, self._deadline - time.monotonic()))
+        except queue.Empty:
+            self.stop()
+            raise ProgramError(
+                f"the program did not finish within {PROGRAM_TIMEOUT_SECONDS} s"
+            ) from None
 
 
 def start_program(config: StackConfig, mode: str, organization: str = "organization") -> ProgramRun:
@@ -133,12 +176,12 @@ def spawn_program_host(request: Mapping[str, Any], cwd: Path) -> subprocess.Pope
     return process
 
 
-def _parse(stdout: str) -> dict[str, Any] | None:
+def _parse(line: str) -> dict[str, Any] | None:
     try:
-        result = json.loads(stdout)
+        parsed = json.loads(line)
     except json.JSONDecodeError:
         return None
-    return result if isinstance(result, dict) else None
+    return parsed if isinstance(parsed, dict) else None
 
 
 def _error_message(error: object, config: StackConfig, verbose: bool) -> str:

@@ -5,6 +5,7 @@ provider, options), and mocks that answer like a provider would in `preview` or 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from google.protobuf import json_format
@@ -18,9 +19,12 @@ Registration = dict[str, Any]
 class RecordingMonitor(MockMonitor):
     """A `MockMonitor` that keeps a JSON-ready record of each RegisterResource request."""
 
-    def __init__(self, mocks: Mocks) -> None:
+    def __init__(
+        self, mocks: Mocks, on_registration: Callable[[Registration], None] | None = None
+    ) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = []
+        self._on_registration = on_registration
         self.stack_outputs: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -30,6 +34,8 @@ class RecordingMonitor(MockMonitor):
         record["outputs"] = json_format.MessageToDict(response.object)
         with self._lock:
             self.registrations.append(record)
+            if self._on_registration:
+                self._on_registration(record)
         return response
 
     def alias_urns(self, request: Any) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from google.protobuf import struct_pb2
@@ -40,21 +41,52 @@ def build_plan(
     config: Mapping[str, str],
 ) -> Plan:
     """The plan of one program run, default providers included, in a stable tree order."""
-    resources: list[PlannedResource] = []
-    providers: dict[tuple[str, str], PlannedResource] = {}
+    builder = PlanBuilder(project=project, stack=stack, mode=mode, config=config)
     for record in registrations:
+        builder.add(record)
+    return builder.finish(stack_outputs)
+
+
+class PlanBuilder:
+    """Builds the plan one registration at a time, as the program makes them, so the gate can
+    judge each resource while the program is still running (as the engine does)."""
+
+    def __init__(self, *, project: str, stack: str, mode: str, config: Mapping[str, str]) -> None:
+        self._project = project
+        self._stack = stack
+        self._mode = mode
+        self._config = config
+        self._resources: list[PlannedResource] = []
+        self._providers: dict[tuple[str, str], PlannedResource] = {}
+
+    def add(self, record: Mapping[str, Any]) -> list[PlannedResource]:
+        """The record as planned, after the default provider it needs if this is its first user."""
+        added: list[PlannedResource] = []
         provider_ref = record["provider"]
         if record["custom"] and not provider_ref and not record["type"].startswith("pulumi:"):
             package = record["type"].split(":", 1)[0]
             key = (package, record.get("version") or "")
-            if key not in providers:
-                providers[key] = _default_provider(project, stack, package, key[1], config)
-            provider_ref = _reference(providers[key], mode)
-        if record["type"] == STACK_TYPE:
-            record = {**record, "outputs": stack_outputs}
-        resources.append(_planned(record, provider_ref))
-    ordered = _tree_order([*providers.values(), *resources])
-    return Plan(project, stack, mode, tuple(ordered), decode_wire(stack_outputs))
+            if key not in self._providers:
+                self._providers[key] = _default_provider(
+                    self._project, self._stack, package, key[1], self._config
+                )
+                added.append(self._providers[key])
+            provider_ref = _reference(self._providers[key], self._mode)
+        added.append(_planned(record, provider_ref))
+        self._resources.append(added[-1])
+        return added
+
+    def finish(self, stack_outputs: Mapping[str, Any]) -> Plan:
+        """The whole plan: the stack's outputs (known only at the end) on the root resource, every
+        resource in a stable tree order."""
+        resources = [
+            replace(resource, outputs=decode_wire(stack_outputs))
+            if resource.type == STACK_TYPE
+            else resource
+            for resource in self._resources
+        ]
+        ordered = _tree_order([*self._providers.values(), *resources])
+        return Plan(self._project, self._stack, self._mode, tuple(ordered), decode_wire(stack_outputs))
 
 
 def provider_reference_urn(reference: str | None) -> str | None:
@@ -62,7 +94,7 @@ def provider_reference_urn(reference: str | None) -> str | None:
     return reference.rsplit("::", 1)[0] if reference else None
 
 
-def _planned(record: dict[str, Any], provider_ref: str | None) -> PlannedResource:
+def _planned(record: Mapping[str, Any], provider_ref: str | None) -> PlannedResource:
     options = record["options"]
     return PlannedResource(
         urn=record["urn"],

@@ -11,8 +11,8 @@ from gate.program_runner import spawn_program_host
 
 
 def run_program_host(program: Path, *, preview: bool, config: dict[str, str] | None = None) -> Any:
-    """`python -m gate.program_host` on `program` (project `host-test`, stack `test`); the result
-    document, after asserting that the program completed."""
+    """`python -m gate.program_host` on `program` (project `host-test`, stack `test`): its result
+    with the registrations it streamed before it, after asserting that the program completed."""
     request = {
         "project": "host-test",
         "stack": "test",
@@ -25,4 +25,7 @@ def run_program_host(program: Path, *, preview: bool, config: dict[str, str] | N
     process = spawn_program_host(request, REPO)
     stdout, stderr = process.communicate(timeout=900)
     assert process.returncode == 0, stderr[-3000:] + stdout[-2000:]
-    return json.loads(stdout)
+    lines = [json.loads(line) for line in stdout.splitlines()]
+    registrations = [line["registration"] for line in lines if "registration" in line]
+    (result,) = [line["result"] for line in lines if "result" in line]
+    return {**result, "registrations": registrations}

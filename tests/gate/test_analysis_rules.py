@@ -26,6 +26,7 @@ from gate.analysis import (
     PhaseAnalysis,
     analyze_plan,
     controls_of,
+    judge_resources,
     merge_phases,
     policy_index,
 )
@@ -576,3 +577,21 @@ def test_controls_join_the_framework_and_add_each_tag_once(info: AnalyzerInfo) -
     assert controls_of(policies["probe-pool-in-us"]) == []
     assert controls_of(policies["probe-client-named"]) == []  # a framework with no parts
     assert controls_of(None) == []
+
+
+@pytest.mark.parametrize("phase", ["preview", "up"])
+def test_judging_while_the_program_runs_gives_the_same_analysis(
+    client: AnalyzerClient, plans: dict[str, Plan], phase: str
+) -> None:
+    """The gate has each resource judged as the program registers it; the result must be the
+    one judging the finished plan gives, in the plan's order, providers resolved alike."""
+    config = load_stack(find_project(FIXTURE_PROJECT), STACK, None)
+    run = start_program(config, phase)
+    streamed = list(run.resources())
+    judged = judge_resources(client, streamed, phase)
+    plan = run.plan()
+    assert [r.urn for r in streamed] != [r.urn for r in plan.resources]  # registration order
+    assert set(judged) == {r.urn for r in plan.resources}
+    after = analyze_plan(client, plans[phase], phase)
+    assert after.findings
+    assert analyze_plan(client, plan, phase, judged) == after
