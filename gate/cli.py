@@ -115,7 +115,6 @@ def preview(
 ) -> None:
     """Preview STACK offline and gate it with the policy pack."""
     from gate.preview import GateOptions, run_gate
-    from gate.reports import render
 
     extra_reports = [_parse_also(value) for value in also or []]
 
@@ -129,6 +128,10 @@ def preview(
         verbose=verbose,
     )
     result = _or_exit(run_gate, options)
+    # Imported only now: the reports pull in the Pulumi SDK and gRPC (~0.3 s), which must not
+    # delay the start of the program (gate.preview starts it before its own such imports).
+    from gate.reports import render
+
     graph_name = graph.value if graph else None
     color = output is None and report_format is Format.table and color_allowed(sys.stdout.isatty())
     report = render(result, report_format.value, graph_name, color=color)

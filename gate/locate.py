@@ -16,7 +16,9 @@ A resource that matches neither points at the `config:` line.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from gate.plan import Plan, PlannedResource, ProgramLine
@@ -34,6 +36,7 @@ def locate_resources(plan: Plan, config: StackConfig) -> dict[str, SourceLocatio
     sections = _sections(source)
     locations: dict[str, SourceLocation] = {}
     root = config.project.root.resolve()
+    own_file = functools.cache(lambda file: project_file(str(file), root) is not None)
     for resource in plan.resources:
         chain = list(plan.ancestors(resource.urn))
         if resource.kind == "provider":
@@ -45,13 +48,15 @@ def locate_resources(plan: Plan, config: StackConfig) -> dict[str, SourceLocatio
             config.stack_file,
             line,
             _dotted(path),
-            declared_at=_declarations(chain, root),
+            declared_at=_declarations(chain, own_file),
             from_config=path is not None,
         )
     return locations
 
 
-def _declarations(chain: list[PlannedResource], root: Path) -> tuple[ProgramLine, ...]:
+def _declarations(
+    chain: list[PlannedResource], own_file: Callable[[Path], bool]
+) -> tuple[ProgramLine, ...]:
     """The project's own lines that declared the resource and each component around it.
 
     The SDK sends each registration's `sourcePosition`: the first frame above the resource
@@ -62,7 +67,7 @@ def _declarations(chain: list[PlannedResource], root: Path) -> tuple[ProgramLine
     lines: list[ProgramLine] = []
     for resource in chain:
         declared = resource.declared_at
-        if declared is None or project_file(str(declared.file), root) is None:
+        if declared is None or not own_file(declared.file):
             continue
         if not lines or lines[-1] != declared:
             lines.append(declared)
@@ -76,10 +81,11 @@ def _provider_key(provider: PlannedResource, source: SourceMap) -> KeyPath | Non
     return keys[0] if keys else None
 
 
-def _sections(source: SourceMap) -> list[KeyPath]:
-    """Config keys outside lists (`enterprise-identity:userPool`, `...:identityPool.roleMappings`)."""
+def _sections(source: SourceMap) -> list[tuple[KeyPath, str]]:
+    """Config keys outside lists (`enterprise-identity:userPool`, `...:identityPool.roleMappings`),
+    each with its last key as `_section` compares it (no namespace, letters and digits only)."""
     return [
-        path
+        (path, _norm(str(path[-1]).split(":", 1)[-1]))
         for path in source.lines
         if len(path) >= 2
         and path[0] == "config"
@@ -88,13 +94,13 @@ def _sections(source: SourceMap) -> list[KeyPath]:
     ]
 
 
-def _section(chain: list[PlannedResource], sections: list[KeyPath]) -> KeyPath | None:
+def _section(chain: list[PlannedResource], sections: list[tuple[KeyPath, str]]) -> KeyPath | None:
     for resource in chain:
         word = _norm(resource.type.rsplit(":", 1)[-1])
         ranked = sorted(
             (rank, len(path), path)
-            for path in sections
-            if (rank := _match_rank(_norm(str(path[-1]).split(":", 1)[-1]), word)) is not None
+            for path, key in sections
+            if (rank := _match_rank(key, word)) is not None
             and (rank == 0 or resource.kind == "component")  # a LogGroup is no `groups` entry
         )
         if ranked:
@@ -102,13 +108,15 @@ def _section(chain: list[PlannedResource], sections: list[KeyPath]) -> KeyPath |
     return _section_named_in(chain, sections)
 
 
-def _section_named_in(chain: list[PlannedResource], sections: list[KeyPath]) -> KeyPath | None:
+def _section_named_in(
+    chain: list[PlannedResource], sections: list[tuple[KeyPath, str]]
+) -> KeyPath | None:
     """The outermost config key whose name is a word of the nearest resource name that has one."""
     for resource in chain:
         name = resource.name.lower()
         named = [
             path
-            for path in sections
+            for path, _ in sections
             if len(key := str(path[-1]).split(":", 1)[-1].lower()) >= 3
             and _contains_words(name, key)
         ]
@@ -164,6 +172,7 @@ def _contains_words(name: str, words: str) -> bool:
     return False
 
 
+@functools.cache
 def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 

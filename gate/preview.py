@@ -47,13 +47,24 @@ def run_gate(options: GateOptions) -> GateResult:
     phases = ["preview"] if options.mode == "preview" else ["preview", "up"]
     runs = [start_program(config, phase) for phase in phases]
     # Imported only now: they load the Pulumi SDK and gRPC (~0.5 s), time the child already uses.
-    from gate.analysis import PhaseAnalysis, analyze_plan, judge_resources, merge_phases
+    from gate.analysis import (
+        Finding,
+        PhaseAnalysis,
+        analyze_plan,
+        judge_resources,
+        merge_phases,
+    )
     from gate.analyzer import AnalyzerClient, AnalyzerError
-    from gate.api_check import with_api_model_findings
+    from gate.api_check import (
+        check_as_they_come,
+        start_loading_api_models,
+        with_api_model_findings,
+    )
     from gate.locate import locate_resources
     from gate.policy_config import PolicyConfigError, load_policy_config, reconcile_policy_config
     from gate.result import GateResult
 
+    start_loading_api_models()
     try:
         with AnalyzerClient.start(
             pack_dir,
@@ -76,12 +87,16 @@ def run_gate(options: GateOptions) -> GateResult:
             analyses: list[PhaseAnalysis] = []
             plans = []
             for run in runs:
-                judged = judge_resources(client, run.resources(), run.mode)
+                # Both checks run on each resource as the program registers it (the pack on the
+                # other core), so little is left to do once the program ends.
+                checked: dict[str, list[Finding]] = {}
+                judged = judge_resources(
+                    client, check_as_they_come(run.resources(), run.mode, checked), run.mode
+                )
                 plan = run.plan(options.verbose)
                 plans.append(plan)
-                analyses.append(
-                    with_api_model_findings(analyze_plan(client, plan, plan.mode, judged), plan)
-                )
+                analysis = analyze_plan(client, plan, plan.mode, judged)
+                analyses.append(with_api_model_findings(analysis, plan, checked))
     except AnalyzerError as error:
         raise PolicyPackError(f"the policy pack in {pack_dir} failed: {error}") from None
     finally:

@@ -86,7 +86,9 @@ class PlanBuilder:
             for resource in self._resources
         ]
         ordered = _tree_order([*self._providers.values(), *resources])
-        return Plan(self._project, self._stack, self._mode, tuple(ordered), decode_wire(stack_outputs))
+        return Plan(
+            self._project, self._stack, self._mode, tuple(ordered), decode_wire(stack_outputs)
+        )
 
 
 def provider_reference_urn(reference: str | None) -> str | None:

@@ -7,10 +7,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+from pydantic import ValidationError
+
 from gate.live import inventory as types
 from gate.live.adoption import Adoption, Parts, Section, flag, number, plain
 from gate.live.inventory import LiveResource
-from settings.app_clients import NEVER_WRITABLE, STANDARD_SCOPES, ClientKind, url_problem
+from settings.app_clients import (
+    NEVER_WRITABLE,
+    STANDARD_SCOPES,
+    ClientKind,
+    TokenValidity,
+    url_problem,
+)
 
 # Token lifetimes: the settings hold access/ID tokens in minutes and refresh tokens in hours. Units
 # the API omits default to hours (access, ID) and days (refresh)
@@ -262,32 +270,53 @@ def _attributes(name: str, client: Mapping[str, Any], adoption: Adoption) -> Sec
     return section
 
 
-# Token -> its settings key, minutes per settings unit, the settings' range and default
-# (settings/app_clients.py TokenValidity), and AWS's default value when the API omits it.
+# Token -> its settings key (settings/app_clients.py TokenValidity), minutes per settings unit,
+# and its lifetime in minutes when the client sets none: "valid for one hour" (access, ID) and
+# "30 days" (refresh)
+# (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html).
 _TOKENS: Final = (
-    ("accessToken", "accessTokenMinutes", 1, (5, 1440), 15, 60),
-    ("idToken", "idTokenMinutes", 1, (5, 1440), 15, 60),
-    ("refreshToken", "refreshTokenHours", 60, (1, 87600), 12, 30),
+    ("accessToken", "accessTokenMinutes", 1, 60),
+    ("idToken", "idTokenMinutes", 1, 60),
+    ("refreshToken", "refreshTokenHours", 60, 30 * 1440),
 )
+#: The settings' own lifetimes, used where a live one does not fit them.
+_SETTINGS_DEFAULTS: Final = TokenValidity().model_dump(by_alias=True)
 
 
 def _tokens(name: str, client: Mapping[str, Any], adoption: Adoption) -> Section:
-    """Lifetimes in the settings' units; one that is not whole or out of the settings' range is
-    listed (rounded, or the settings' default)."""
+    """Lifetimes in the settings' units; one that is not whole or that the settings refuse (their
+    AWS range) is listed (rounded, or the settings' default)."""
     units = {**DEFAULT_UNITS, **(client.get("tokenValidityUnits") or {})}
     tokens: Section = {}
-    for token, key, per, (low, high), fallback, aws_default in _TOKENS:
-        value = number(client.get(f"{token}Validity", aws_default))
-        converted = value * MINUTES.get(str(units[token]), 1) / per
+    for token, key, per, aws_minutes in _TOKENS:
+        value = client.get(f"{token}Validity")
         unit = "hours" if per == 60 else "minutes"
-        where, live = f"appClients[{name}].{token}Validity", f"{value} {units[token]}"
-        if not low <= converted <= high:
-            adoption.refuse(where, live, f"outside {low}-{high} {unit}; the config uses {fallback}")
+        if value is None:
+            minutes, live = aws_minutes, f"not set ({aws_minutes // per} {unit}, AWS's default)"
+        else:
+            minutes = number(value) * MINUTES.get(str(units[token]), 1)
+            live = f"{number(value)} {units[token]}"
+        converted = minutes / per
+        where = f"appClients[{name}].{token}Validity"
+        refused = _settings_refuse(key, round(converted))
+        if refused:
+            fallback = _SETTINGS_DEFAULTS[key]
+            adoption.refuse(where, live, f"{refused}; the config uses {fallback}")
             converted = fallback
         elif converted != int(converted):
             adoption.refuse(where, live, f"not a whole number of {unit}; rounded")
         tokens[key] = round(converted)
     return tokens
+
+
+def _settings_refuse(key: str, value: int) -> str:
+    """Why the settings refuse this lifetime (e.g. "is above the AWS maximum 1440 minutes"), or
+    "" when they take it."""
+    try:
+        TokenValidity.model_validate({key: value})
+    except ValidationError as error:
+        return str(error.errors()[0]["msg"])
+    return ""
 
 
 # --- identity pool --------------------------------------------------------------------------

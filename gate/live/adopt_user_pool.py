@@ -10,21 +10,31 @@ from gate.analyzer import UNKNOWN
 from gate.live import inventory as types
 from gate.live.adoption import Adoption, Parts, Section, number, present
 from gate.live.inventory import LiveResource
-from settings.user_pool import STANDARD_ATTRIBUTES
+from settings.user_pool import STANDARD_ATTRIBUTES, Triggers
 
-LOG_GROUP_PREFIX: Final = "/aws/vendedlogs/cognito/"  # components/user_pool.py `_log_delivery`
+# The log group the program exports to is `/aws/vendedlogs/cognito/<name prefix>`
+# (components/user_pool.py `_log_delivery`, which writes it inline: keep the two equal). AWS
+# advises a `/aws/vendedlogs` path for log delivery destinations
+# (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CloudWatchLogsConfigurationType.html).
+LOG_GROUP_PREFIX: Final = "/aws/vendedlogs/cognito/"
 # Attributes AWS keeps in every schema and fixes itself (the user's `sub`, federated `identities`).
 AWS_MANAGED_ATTRIBUTES: Final = frozenset({"sub", "identities"})
-_LAMBDA_TRIGGERS: Final = (
-    "preSignUp",
-    "postConfirmation",
-    "preAuthentication",
-    "postAuthentication",
-    "userMigration",
-    "customMessage",
-    "defineAuthChallenge",
-    "createAuthChallenge",
-    "verifyAuthChallengeResponse",
+# The triggers the settings hold by ARN, named as the settings and the wire's `lambdaConfig` both
+# name them (settings/user_pool.py Triggers), less what `_triggers` reads apart: the objects of
+# pre token generation (with its version) and the custom senders, and their KMS key (`kmsKeyId`).
+_READ_APART: Final = frozenset(
+    {
+        "preTokenGeneration",
+        "preTokenGenerationVersion",
+        "customEmailSender",
+        "customSmsSender",
+        "kmsKeyArn",
+    }
+)
+_LAMBDA_TRIGGERS: Final = tuple(
+    str(field.alias)
+    for field in Triggers.model_fields.values()
+    if str(field.alias) not in _READ_APART
 )
 
 

@@ -40,18 +40,7 @@ DRIFT_CHECK: Final = PolicyMeta(
     config_schema=None,
 )
 
-# The input that names a resource inside its user pool (or the account, for pools).
-_IDENTITY: Final = {
-    types.USER_POOL: "name",
-    types.USER_POOL_CLIENT: "name",
-    types.USER_POOL_DOMAIN: "domain",
-    types.IDENTITY_PROVIDER: "providerName",
-    types.USER_GROUP: "name",
-    types.RESOURCE_SERVER: "identifier",
-    types.RISK_CONFIGURATION: "clientId",
-    types.LOG_DELIVERY: "",
-    types.IDENTITY_POOL: "identityPoolName",
-}
+# The resources drift compares (matched by `inventory.IDENTITY`), as a finding names them.
 _LABELS: Final = {
     types.USER_POOL: "user pool",
     types.USER_POOL_CLIENT: "app client",
@@ -168,9 +157,9 @@ def _keyed(plan: Plan) -> dict[Key, PlannedResource]:
     pools = {r.urn: str(r.inputs.get("name")) for r in plan.resources if r.type == types.USER_POOL}
     keyed: dict[Key, PlannedResource] = {}
     for resource in plan.custom_resources():
-        field = _IDENTITY.get(resource.type)
-        if field is None:
+        if resource.type not in _LABELS:
             continue
+        field = types.IDENTITY[resource.type]
         pool = next(
             (pools[u] for u in resource.property_dependencies.get("userPoolId", ()) if u in pools),
             "",

@@ -24,24 +24,9 @@ from typing import Any, Final
 from gate.analyzer import Secret
 from gate.live import inventory as types
 from gate.live.drift import Difference, differences_between
-from gate.live.inventory import Inventory, LiveResource
+from gate.live.inventory import IDENTITY, Inventory, LiveResource
 from gate.plan import STACK_TYPE, Plan, PlannedResource
 
-# The input that names each adopted resource inside its pool (None: one per pool or identity pool).
-IDENTITY: Final[Mapping[str, str | None]] = {
-    types.USER_POOL: "name",
-    types.USER_POOL_CLIENT: "name",
-    types.USER_POOL_DOMAIN: "domain",
-    types.IDENTITY_PROVIDER: "providerName",
-    types.USER_GROUP: "name",
-    types.RESOURCE_SERVER: "identifier",
-    types.RISK_CONFIGURATION: None,
-    types.LOG_DELIVERY: None,
-    types.IDENTITY_POOL: "identityPoolName",
-    types.ROLE_ATTACHMENT: None,
-    types.PRINCIPAL_TAG: None,
-    types.WAF_ASSOCIATION: None,
-}
 PROVIDER_PACKAGE: Final = "pulumi_aws"
 
 
@@ -104,12 +89,16 @@ def import_id(resource: LiveResource, pool_id: str) -> str:
     """The id each pulumi-aws resource's `## Import` section documents
     (`.venv/.../pulumi_aws/cognito/*.py`): `<pool>/<client id>` for a client, `<pool>/<name>` for a
     group, `<pool>:<name>` for an IdP, `<pool>|<identifier>` for a resource server, the domain, the
-    pool id for the pool, its risk and log-delivery configurations, the identity pool id for the
-    identity pool and its role attachment, `<identity pool>:<provider>` for principal tags, and
-    `<web ACL ARN>,<resource ARN>` for a WAF association. The inventory keys resources that way
-    already, except clients (keyed by client id alone)."""
+    pool id for the pool, its risk (`<pool>:<client id>` for a client's) and log-delivery
+    configurations, the identity pool id for the identity pool and its role attachment,
+    `<identity pool>:<provider>` for principal tags, and `<web ACL ARN>,<resource ARN>` for a WAF
+    association. The inventory keys resources that way already, except clients (keyed by client
+    id alone) and a client's risk configuration (keyed by its pool)."""
     if resource.type == types.USER_POOL_CLIENT:
         return f"{pool_id}/{resource.id}"
+    client_id = resource.inputs.get("clientId")
+    if resource.type == types.RISK_CONFIGURATION and client_id:
+        return f"{pool_id}:{client_id}"
     return resource.id
 
 

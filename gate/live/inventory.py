@@ -43,9 +43,29 @@ IAM_ROLE_POLICY: Final = "aws:iam/rolePolicy:RolePolicy"
 IAM_ROLE_POLICY_ATTACHMENT: Final = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 IAM_POLICY: Final = "aws:iam/policy:Policy"
 
+#: The input that names a resource inside its user pool (a user pool by its name in the account,
+#: an identity pool by its name); None: there is one per pool (log delivery) or per identity pool.
+#: Drift and adopt match the stack's resources to the deployed ones by it. A risk configuration is
+#: the pool's own (no client id) or one app client's, which is how `pulumi import` tells them
+#: apart: id `<pool id>` or `<pool id>:<client id>` (the `## Import` section of
+#: pulumi_aws/cognito/risk_configuration.py).
+IDENTITY: Final[Mapping[str, str | None]] = {
+    USER_POOL: "name",
+    USER_POOL_CLIENT: "name",
+    USER_POOL_DOMAIN: "domain",
+    IDENTITY_PROVIDER: "providerName",
+    USER_GROUP: "name",
+    RESOURCE_SERVER: "identifier",
+    RISK_CONFIGURATION: "clientId",
+    LOG_DELIVERY: None,
+    IDENTITY_POOL: "identityPoolName",
+    ROLE_ATTACHMENT: None,
+    PRINCIPAL_TAG: None,
+    WAF_ASSOCIATION: None,
+}
+
 COGNITO_NAMESPACE: Final = "AWS/Cognito"
 AWS_MANAGED_POLICY_PREFIX: Final = "arn:aws:iam::aws:policy/"
-PAGE: Final = 60  # ListUserPools / ListUserPoolClients / ListIdentityPools accept at most 60
 
 
 @dataclass(frozen=True)
@@ -138,9 +158,7 @@ def read_inventory(reader: LiveReader, account: str, pool_ids: Iterable[str] = (
     named = list(pool_ids)
     ids = named or [
         pool["Id"]
-        for pool in reader.items(
-            COGNITO_IDP, "ListUserPools", "UserPools", reader.region, MaxResults=PAGE
-        )
+        for pool in reader.items(COGNITO_IDP, "ListUserPools", "UserPools", reader.region)
     ]
     if ids:
         with _workers(reader.workers) as (pool_workers, identity_workers):
@@ -272,37 +290,62 @@ def _pool_parts(reader: LiveReader, pool: Mapping[str, Any]) -> list[LiveResourc
     return parts
 
 
-def _clients(reader: LiveReader, pool_id: str) -> list[LiveResource]:
-    found = []
-    listed = reader.items(
-        COGNITO_IDP,
-        "ListUserPoolClients",
-        "UserPoolClients",
-        pool_id,
-        UserPoolId=pool_id,
-        MaxResults=PAGE,
-    )
+@dataclass(frozen=True)
+class ListThenDescribe:
+    """A listing whose entries are each read in full by a second call (a client by
+    DescribeUserPoolClient, an IdP by DescribeIdentityProvider, an inline policy by
+    GetRolePolicy)."""
+
+    service: str
+    list_operation: str
+    list_key: str
+    describe_operation: str
+
+
+def _described(
+    reader: LiveReader,
+    reads: ListThenDescribe,
+    owner: str,
+    list_params: Mapping[str, Any],
+    describe: Callable[[Any], tuple[str, dict[str, Any]]],
+) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """(listed entry, its description) for every entry of `owner`'s listing that could be read;
+    `describe` gives an entry's resource label and request. A failed read is recorded by the
+    reader and the entry left out."""
+    listed = reader.items(reads.service, reads.list_operation, reads.list_key, owner, **list_params)
     for entry in listed:
+        label, params = describe(entry)
+        response = reader.call(reads.service, reads.describe_operation, label, **params)
+        if response is not None:
+            yield entry, response
+
+
+_CLIENTS: Final = ListThenDescribe(
+    COGNITO_IDP, "ListUserPoolClients", "UserPoolClients", "DescribeUserPoolClient"
+)
+_IDENTITY_PROVIDERS: Final = ListThenDescribe(
+    COGNITO_IDP, "ListIdentityProviders", "Providers", "DescribeIdentityProvider"
+)
+_INLINE_POLICIES: Final = ListThenDescribe(IAM, "ListRolePolicies", "PolicyNames", "GetRolePolicy")
+
+
+def _clients(reader: LiveReader, pool_id: str) -> list[LiveResource]:
+    def describe(entry: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         client_id = str(entry["ClientId"])
-        response = reader.call(
-            COGNITO_IDP,
-            "DescribeUserPoolClient",
-            f"{pool_id}/{client_id}",
-            UserPoolId=pool_id,
-            ClientId=client_id,
+        return f"{pool_id}/{client_id}", {"UserPoolId": pool_id, "ClientId": client_id}
+
+    return [
+        LiveResource(
+            USER_POOL_CLIENT,
+            str(entry["ClientId"]),
+            f"{pool_id}/{entry['ClientId']}",
+            wire.user_pool_client(response["UserPoolClient"]),
+            {"id": str(entry["ClientId"])},
         )
-        if response is None:
-            continue
-        found.append(
-            LiveResource(
-                USER_POOL_CLIENT,
-                client_id,
-                f"{pool_id}/{client_id}",
-                wire.user_pool_client(response["UserPoolClient"]),
-                {"id": client_id},
-            )
+        for entry, response in _described(
+            reader, _CLIENTS, pool_id, {"UserPoolId": pool_id}, describe
         )
-    return found
+    ]
 
 
 def _domains(reader: LiveReader, pool: Mapping[str, Any]) -> list[LiveResource]:
@@ -324,42 +367,26 @@ def _domains(reader: LiveReader, pool: Mapping[str, Any]) -> list[LiveResource]:
 
 
 def _identity_providers(reader: LiveReader, pool_id: str) -> list[LiveResource]:
-    found = []
-    listed = reader.items(
-        COGNITO_IDP,
-        "ListIdentityProviders",
-        "Providers",
-        pool_id,
-        UserPoolId=pool_id,
-        MaxResults=PAGE,
-    )
-    for entry in listed:
+    def describe(entry: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         name = str(entry["ProviderName"])
-        response = reader.call(
-            COGNITO_IDP,
-            "DescribeIdentityProvider",
-            f"{pool_id}/{name}",
-            UserPoolId=pool_id,
-            ProviderName=name,
+        return f"{pool_id}/{name}", {"UserPoolId": pool_id, "ProviderName": name}
+
+    return [
+        LiveResource(
+            IDENTITY_PROVIDER,
+            f"{pool_id}:{entry['ProviderName']}",
+            f"{pool_id}/{entry['ProviderName']}",
+            wire.identity_provider(response["IdentityProvider"]),
+            {"id": f"{pool_id}:{entry['ProviderName']}"},
         )
-        if response is not None:
-            provider = response["IdentityProvider"]
-            found.append(
-                LiveResource(
-                    IDENTITY_PROVIDER,
-                    f"{pool_id}:{name}",
-                    f"{pool_id}/{name}",
-                    wire.identity_provider(provider),
-                    {"id": f"{pool_id}:{name}"},
-                )
-            )
-    return found
+        for entry, response in _described(
+            reader, _IDENTITY_PROVIDERS, pool_id, {"UserPoolId": pool_id}, describe
+        )
+    ]
 
 
 def _groups(reader: LiveReader, pool_id: str) -> list[LiveResource]:
-    listed = reader.items(
-        COGNITO_IDP, "ListGroups", "Groups", pool_id, UserPoolId=pool_id, Limit=PAGE
-    )
+    listed = reader.items(COGNITO_IDP, "ListGroups", "Groups", pool_id, UserPoolId=pool_id)
     return [
         LiveResource(
             USER_GROUP,
@@ -374,12 +401,7 @@ def _groups(reader: LiveReader, pool_id: str) -> list[LiveResource]:
 
 def _resource_servers(reader: LiveReader, pool_id: str) -> list[LiveResource]:
     listed = reader.items(
-        COGNITO_IDP,
-        "ListResourceServers",
-        "ResourceServers",
-        pool_id,
-        UserPoolId=pool_id,
-        MaxResults=50,
+        COGNITO_IDP, "ListResourceServers", "ResourceServers", pool_id, UserPoolId=pool_id
     )
     return [
         LiveResource(
@@ -510,9 +532,7 @@ def _identity_pools(
     providers = {
         f"cognito-idp.{reader.region}.amazonaws.com/{pool_id}": pool_id for pool_id in pool_ids
     }
-    listed = reader.items(
-        COGNITO_IDENTITY, "ListIdentityPools", "IdentityPools", reader.region, MaxResults=PAGE
-    )
+    listed = reader.items(COGNITO_IDENTITY, "ListIdentityPools", "IdentityPools", reader.region)
     return [
         workers.submit(
             _trusting_identity_pool, reader, inventory, str(entry["IdentityPoolId"]), providers
@@ -642,13 +662,11 @@ def _read_role(reader: LiveReader, inventory: Inventory, arn: str) -> list[LiveR
 
 
 def _inline_policies(reader: LiveReader, inventory: Inventory, role: str, role_key: str) -> None:
-    names = reader.items(IAM, "ListRolePolicies", "PolicyNames", role, RoleName=role)
-    for policy_name in names:
-        response = reader.call(
-            IAM, "GetRolePolicy", f"{role}/{policy_name}", RoleName=role, PolicyName=policy_name
-        )
-        if response is None:
-            continue
+    def describe(policy_name: str) -> tuple[str, dict[str, Any]]:
+        return f"{role}/{policy_name}", {"RoleName": role, "PolicyName": policy_name}
+
+    described = _described(reader, _INLINE_POLICIES, role, {"RoleName": role}, describe)
+    for policy_name, response in described:
         inventory.add(
             LiveResource(
                 IAM_ROLE_POLICY,

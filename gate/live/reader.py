@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-import boto3
 from botocore import xform_name
 from botocore.exceptions import (
     BotoCoreError,
@@ -30,32 +29,9 @@ from gate.live.calls import CALLS, ApiCall
 from gate.result import NotJudged
 from identity_ops.aws import AwsClients, AwsSettings
 from identity_ops.errors import OpsError
-from identity_ops.ratelimit import DEFAULT_QUOTAS, OPERATION_CATEGORY, RateLimiter, TokenBucket
+from identity_ops.paging import pages
+from identity_ops.ratelimit import COGNITO_QUOTAS, RateLimiter
 
-# Quota categories of the reads identity-ops does not send, from the user pools API operation
-# categories table (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html).
-AUDIT_OPERATION_CATEGORY: Final = {
-    "DescribeUserPoolDomain": "UserPoolResourceRead",
-    "ListIdentityProviders": "UserPoolResourceRead",
-    "DescribeIdentityProvider": "UserPoolResourceRead",
-    "ListResourceServers": "UserPoolResourceRead",
-    "DescribeRiskConfiguration": "UserPoolResourceRead",
-    "GetLogDeliveryConfiguration": "UserPoolResourceRead",
-}
-
-# Identity pool operations have a request-rate quota each, per account and Region (the identity
-# pools table of https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html); each
-# gets its own bucket, named after the operation. Without them concurrent reads would be refused.
-IDENTITY_POOL_QUOTAS: Final = {
-    "ListIdentityPools": 5.0,
-    "DescribeIdentityPool": 5.0,
-    "GetIdentityPoolRoles": 5.0,
-    "GetPrincipalTagAttributeMap": 5.0,
-}
-AUDIT_QUOTAS: Final = {
-    **DEFAULT_QUOTAS,
-    **{f"cognito-identity:{operation}": rate for operation, rate in IDENTITY_POOL_QUOTAS.items()},
-}
 READ_WORKERS: Final = 8  # concurrent reads; the limiter, not the worker count, sets the pace
 
 DENIED_CODES: Final = frozenset(
@@ -73,16 +49,6 @@ _HTML: Final = re.compile(r"<[^>]+>")
 
 class AuditError(GateError):
     """The audit cannot start: no credentials, unknown profile, no Region, endpoint unreachable."""
-
-
-class AuditRateLimiter(RateLimiter):
-    """identity-ops' limiter, with the categories of the reads only the audit makes."""
-
-    def bucket_for(self, operation: str) -> TokenBucket | None:
-        category = OPERATION_CATEGORY.get(operation) or AUDIT_OPERATION_CATEGORY.get(operation)
-        if category is None and operation in IDENTITY_POOL_QUOTAS:
-            category = f"cognito-identity:{operation}"
-        return self._buckets.get(category) if category else None
 
 
 @dataclass
@@ -111,13 +77,13 @@ class LiveReader:
                 max_attempts=self.max_attempts,
                 concurrency=self.workers,
             )
-            self._clients = AwsClients(settings, AuditRateLimiter(AUDIT_QUOTAS))
+            # identity-ops' limiter with every Cognito quota: user pools and identity pools
+            self._clients = AwsClients(settings, RateLimiter(COGNITO_QUOTAS))
         return self._clients
 
     def account(self) -> str:
         """The account the credentials belong to; an unusable setup ends the audit (exit 2)."""
-        if self.profile is not None and self.profile not in boto3.Session().available_profiles:
-            raise AuditError(f"--profile {self.profile!r}: no such profile in the AWS config files")
+        self._session()
         try:
             response = self._send(CALLS[("sts", "GetCallerIdentity")], {})
         except _FATAL as error:
@@ -146,14 +112,14 @@ class LiveReader:
 
     def items(
         self, service: str, operation: str, key: str, resource: str, **params: Any
-    ) -> list[dict[str, Any]]:
-        """Every item under `key` across pages (botocore's paginator); a failed page is recorded
-        and what was read before it is kept."""
+    ) -> list[Any]:
+        """Every item under `key` across pages (botocore's paginator, pages as large as the API
+        model allows: `identity_ops.paging`); a failed page is recorded and what was read before
+        it is kept."""
         api = CALLS[(service, operation)]
-        paginator = self._client(api.service).get_paginator(xform_name(operation))
-        found: list[dict[str, Any]] = []
+        found: list[Any] = []
         try:
-            for page in paginator.paginate(**params):
+            for page in pages(self._client(api.service), operation, **params):
                 found.extend(page.get(key, []))
         except (ClientError, BotoCoreError) as error:
             self._failed(api, resource, error)
@@ -189,6 +155,17 @@ class LiveReader:
         method = getattr(client, xform_name(api.operation))
         response: dict[str, Any] = method(**params)
         return response
+
+    def _session(self) -> Any:
+        """The one boto3 session the reads use (built once, with the profile); building it is
+        where an unknown profile shows (the only error AwsClients raises there)."""
+        try:
+            with self._building:
+                return self.clients().session
+        except OpsError:
+            raise AuditError(
+                f"--profile {self.profile!r}: no such profile in the AWS config files"
+            ) from None
 
     def _client(self, service: str) -> Any:
         """The service's client, built once: a boto3 session must not build clients from several
