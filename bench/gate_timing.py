@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -36,9 +37,17 @@ def main() -> int:
     python = sys.executable
     print(f"gate timing on {os.cpu_count()} cores, median of {runs} runs\n")
     floor = _median(runs, lambda: _run([python, "-c", "import pulumi_aws"], env))
+    modules = _sdk_modules_of_prod()
+    sdk_import = _sdk_import_command(modules)
+    sdk_floor = _median(runs, lambda: _run([python, "-c", sdk_import], env))
     rows: list[tuple[str, float, str]] = [
         ("python -c pass", _median(runs, lambda: _run([python, "-c", "pass"], env)), ""),
         ('floor: python -c "import pulumi_aws"', floor, ""),
+        (
+            "SDK floor: the SDK modules prod loads",
+            sdk_floor,
+            f"{sdk_floor / floor:4.1f}x floor  (pulumi mocks + pulumi_aws {', '.join(modules)})",
+        ),
         ("program alone (prod, preview)", _median(runs, _program_only), ""),
         ("policy pack start-up + GetAnalyzerInfo", _median(runs, _pack_startup), ""),
     ]
@@ -79,7 +88,10 @@ def main() -> int:
             verdict = (
                 f"goal < {goal:.0f} s: {'met' if seconds < goal else 'MISSED'}" if goal else ""
             )
-            note = f"{summary['resources']:>4} resources  {seconds / floor:4.1f}x floor  {verdict}"
+            note = (
+                f"{summary['resources']:>4} resources  {seconds / floor:4.1f}x floor  "
+                f"{seconds / sdk_floor:4.1f}x SDK floor  {verdict}"
+            )
             rows.append((f"gate {name}", seconds, note))
     width = max(len(label) for label, _, _ in rows)
     for label, seconds, note in rows:
@@ -99,16 +111,42 @@ def _median(runs: int, measure: Callable[[], float]) -> float:
 
 def _program_only() -> float:
     """The prod program in the program host, started exactly as the gate starts it."""
-    from gate.program_runner import start_program
+    from gate.program_runner import plan_of
     from gate.stack import find_project, load_stack
 
     config = load_stack(find_project(REPO), "prod")
     started = time.perf_counter()
-    process = start_program(config, "preview").process
-    _, stderr = process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"the program host failed: {stderr.strip()[-2000:]}")
+    plan_of(config, "preview")
     return time.perf_counter() - started
+
+
+def _sdk_modules_of_prod() -> list[str]:
+    """The pulumi_aws modules the prod program loads (from `-X importtime` of the program host):
+    what any program declaring the same resources must import, so the floor under the gate."""
+    from gate.program_runner import _program_request
+    from gate.stack import find_project, load_stack
+
+    request = _program_request(load_stack(find_project(REPO), "prod"), "preview")
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "gate.program_host"],
+        input=json.dumps(request),
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.findall(r"\|\s+pulumi_aws\.([a-z0-9_]+)\.", done.stderr)
+    return sorted({name for name in found if not name.startswith("_")})
+
+
+def _sdk_import_command(modules: list[str]) -> str:
+    """Python that loads exactly those modules (pulumi_aws loads a module on first attribute
+    access), with the SDK's mock runtime the program host runs on."""
+    return (
+        "import pulumi.runtime.mocks, pulumi_aws as aws\n"
+        f"for name in {modules!r}: hasattr(getattr(aws, name), 'any attribute loads it')"
+    )
 
 
 def _pack_startup() -> float:

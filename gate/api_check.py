@@ -14,15 +14,12 @@ from dataclasses import replace
 
 from gate.analysis import Finding, PhaseAnalysis
 from gate.analyzer import AWS_DOC_TAG, PolicyMeta
+from gate.api_reference import reference_home
 from gate.plan import Plan, PlannedResource
 
 API_MODEL_POLICY = "aws-api-model"
-IDP_API_REFERENCE = (
-    "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/Welcome.html"
-)
-IDENTITY_API_REFERENCE = (
-    "https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/Welcome.html"
-)
+IDP_API_REFERENCE = reference_home("cognito-idp")
+IDENTITY_API_REFERENCE = reference_home("cognito-identity")
 
 API_MODEL_CHECK = PolicyMeta(
     name=API_MODEL_POLICY,

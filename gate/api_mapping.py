@@ -22,11 +22,10 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from gate.analyzer import UNKNOWN, Secret
 from gate.api_model import ApiPath, UnknownKey, input_shape
+from gate.api_reference import operation_page
 
 IDP = "cognito-idp"
 IDENTITY = "cognito-identity"
-_IDP_DOCS = "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_"
-_IDENTITY_DOCS = "https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_"
 
 
 @dataclass(frozen=True)
@@ -56,8 +55,7 @@ class ResourceMapping:
     supplied: frozenset[str] = frozenset()  # required members the provider fills itself
 
     def doc(self, operation: str | None = None) -> str:
-        base = _IDP_DOCS if self.service == IDP else _IDENTITY_DOCS
-        return f"{base}{operation or self.operation}.html"
+        return operation_page(self.service, operation or self.operation)
 
 
 @dataclass
