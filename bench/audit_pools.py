@@ -48,7 +48,13 @@ from typing import Any, Final
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import identity_ops.aws
-from bench.ops_support import aws_answer, aws_error, request_params, sleep_overshoot
+from bench.ops_support import (
+    ServerBucket,
+    aws_answer,
+    aws_error,
+    request_params,
+    sleep_overshoot,
+)
 from gate.live.calls import AUDIT_CALLS
 from gate.live.run import AuditOptions, run_audit
 from gate.result import GateResult
@@ -126,23 +132,6 @@ def _quota(category: str) -> float | None:
     if category in USER_POOL_CATEGORIES:
         return USER_POOL_CATEGORIES[category][0]
     return IDENTITY_POOL_OPERATION_RPS.get(category.removeprefix("cognito-identity:"))
-
-
-class ServerBucket:
-    """AWS's side of a quota: `rate` per second with a small burst; no token, no answer."""
-
-    def __init__(self, rate: float, burst: float = BURST) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens = burst
-        self.updated = time.monotonic()
-
-    def take(self, now: float) -> bool:
-        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
 
 
 def _policy(statements: list[dict[str, Any]]) -> str:
@@ -669,7 +658,7 @@ class AuditFront:
 
     def _bucket(self, key: str, rate: float) -> ServerBucket:
         if key not in self._buckets:
-            self._buckets[key] = ServerBucket(rate)
+            self._buckets[key] = ServerBucket(rate, BURST)
         return self._buckets[key]
 
     def missing_routes(self) -> list[str]:

@@ -35,6 +35,7 @@ from rich.console import Console
 
 from bench.ops_support import (
     REGION,
+    ServerBucket,
     cognito_client,
     create_pool,
     error_response,
@@ -57,9 +58,8 @@ class AwsLikeFront:
     """Latency, a server-side token bucket for AdminCreateUser (burst of 10), and the users it made."""
 
     def __init__(self, quota: float = QUOTA, burst: float = 10.0, latency: float = LATENCY) -> None:
-        self.quota, self.burst, self.latency = quota, burst, latency
-        self.tokens = burst
-        self.updated = time.monotonic()
+        self.latency = latency
+        self.bucket = ServerBucket(quota, burst)
         self.lock = threading.Lock()
         self.throttled = 0
         self.created: set[str] = set()
@@ -73,14 +73,10 @@ class AwsLikeFront:
         time.sleep(self.latency)
         if not event_name.endswith(".AdminCreateUser"):
             return None
-        with self.lock:
-            now = time.monotonic()
-            self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.quota)
-            self.updated = now
-            if self.tokens < 1:
+        if not self.bucket.take():
+            with self.lock:
                 self.throttled += 1
-                return error_response(request.url, 400, "TooManyRequestsException", "Rate exceeded")
-            self.tokens -= 1
+            return error_response(request.url, 400, "TooManyRequestsException", "Rate exceeded")
         return self.create(request)
 
     def create(self, request: Any) -> Any:

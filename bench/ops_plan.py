@@ -33,6 +33,7 @@ from rich.console import Console
 
 from bench.ops_support import (
     REGION,
+    ServerBucket,
     cognito_client,
     error_response,
     json_response,
@@ -55,8 +56,7 @@ class ListUsersFront:
     def __init__(self, users: int, latency: float = LATENCY) -> None:
         self.users = users
         self.latency = latency
-        self.tokens = 5.0
-        self.updated = time.monotonic()
+        self.bucket = ServerBucket(USER_LIST_QUOTA, burst=5.0)
         self.lock = threading.Lock()
         self.throttled = 0
         self.old = int((datetime.now(UTC) - timedelta(days=400)).timestamp())
@@ -69,14 +69,10 @@ class ListUsersFront:
         time.sleep(self.latency)
         if not event_name.endswith(".ListUsers"):
             return None
-        with self.lock:
-            now = time.monotonic()
-            self.tokens = min(5.0, self.tokens + (now - self.updated) * USER_LIST_QUOTA)
-            self.updated = now
-            if self.tokens < 1:
+        if not self.bucket.take():
+            with self.lock:
                 self.throttled += 1
-                return error_response(request.url, 400, "TooManyRequestsException", "Rate exceeded")
-            self.tokens -= 1
+            return error_response(request.url, 400, "TooManyRequestsException", "Rate exceeded")
         start = int(json.loads(request.body).get("PaginationToken") or 0)
         end = min(self.users, start + PAGE)
         page: dict[str, Any] = {"Users": [self._user(i) for i in range(start, end)]}

@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -25,6 +26,28 @@ from botocore.compat import HTTPHeaders
 from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
 REGION = "eu-west-1"
+
+
+class ServerBucket:
+    """AWS's side of a quota: `rate` requests a second with a small burst; no token, no answer
+    (the front that asks answers TooManyRequestsException). AWS does not publish its bursts."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = burst
+        self.updated = time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self, now: float | None = None) -> bool:
+        """One request's token, if the bucket has one at `now` (default: the clock now)."""
+        with self._lock:
+            now = time.monotonic() if now is None else now
+            self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+            self.updated = now
+            if self.tokens < 1:
+                return False
+            self.tokens -= 1
+            return True
 
 
 @contextmanager
