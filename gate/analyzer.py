@@ -18,20 +18,25 @@ plain value), and keys starting with `__` are dropped except for `Remediate`.
 from __future__ import annotations
 
 import contextlib
-import json
-import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import Any, Final
 
 import grpc
 import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from gate.pack_process import (
+    ENGINE_ADDRESS_PLACEHOLDER,
+    PackProcess,
+    PackStartError,
+    StreamDrain,
+    start_pack,
+)
 
 __all__ = [
     "UNKNOWN",
@@ -96,8 +101,6 @@ _CHANNEL_OPTIONS: Final = [
     ("grpc.max_receive_message_length", _MAX_MESSAGE_BYTES),
     ("grpc.max_send_message_length", _MAX_MESSAGE_BYTES),
 ]
-_ENGINE_ADDRESS_PLACEHOLDER: Final = "127.0.0.1:0"
-"""The pack never dials the engine unless it logs; no engine runs here, so nothing listens."""
 
 
 class _Unknown:
@@ -490,25 +493,6 @@ def _policy_config_message(name: str, entry: Mapping[str, object]) -> analyzer_p
     return analyzer_pb2.PolicyConfig(enforcementLevel=_LEVEL_TO_WIRE[level], properties=properties)
 
 
-class _StreamDrain:
-    """Reads a child's pipe on a thread so the child never blocks on a full pipe."""
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        self._chunks: list[bytes] = []
-        self._thread = threading.Thread(target=self._run, args=(stream,), daemon=True)
-        self._thread.start()
-
-    def _run(self, stream: IO[bytes]) -> None:
-        for line in iter(stream.readline, b""):
-            self._chunks.append(line)
-
-    def text(self) -> str:
-        return b"".join(self._chunks).decode("utf-8", errors="replace")
-
-    def join(self, timeout: float) -> None:
-        self._thread.join(timeout)
-
-
 class AnalyzerClient:
     """A running policy pack and the gRPC stub that talks to it as the engine does."""
 
@@ -516,7 +500,7 @@ class AnalyzerClient:
         self,
         process: subprocess.Popen[bytes],
         channel: grpc.Channel,
-        stderr: _StreamDrain,
+        stderr: StreamDrain,
         version: str,
     ) -> None:
         self._process = process
@@ -540,48 +524,63 @@ class AnalyzerClient:
         stack_tags: Mapping[str, str] | None = None,
         startup_timeout: float = 300.0,
     ) -> Iterator[AnalyzerClient]:
-        """Start the pack in `pack_dir` as `pulumi-analyzer-policy-python` does; stop it on exit.
+        """Start the pack in `pack_dir` as `pulumi-analyzer-policy-python` does and connect to
+        it as the engine does (`connect`); stop it on exit.
 
         `project`/`stack` fill the `PULUMI_*` variables and the `ConfigureStack` call the engine
         makes when it runs a pack for a stack.
         """
-        pack_dir = Path(pack_dir).resolve()
-        env = dict(os.environ)
-        if stack_config:
-            env["PULUMI_CONFIG"] = json.dumps(dict(stack_config))
-        if project is not None and stack is not None:
-            env.update(
-                {
-                    "PULUMI_PROJECT": project,
-                    "PULUMI_STACK": stack,
-                    "PULUMI_DRY_RUN": "true" if dry_run else "false",
-                }
-            )
-            if organization:
-                env["PULUMI_ORGANIZATION"] = organization
-        process = subprocess.Popen(
-            [python, "-u", "-m", "pulumi.policy", _ENGINE_ADDRESS_PLACEHOLDER, "."],
-            cwd=pack_dir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+        pack = start_pack(
+            pack_dir,
+            python,
+            project=project,
+            stack=stack,
+            organization=organization,
+            dry_run=dry_run,
+            stack_config=stack_config,
         )
-        assert process.stdout is not None
-        assert process.stderr is not None
-        stderr = _StreamDrain(process.stderr)
+        with cls.connect(
+            pack,
+            project=project,
+            stack=stack,
+            organization=organization,
+            dry_run=dry_run,
+            stack_config=stack_config,
+            stack_tags=stack_tags,
+            startup_timeout=startup_timeout,
+        ) as client:
+            yield client
+
+    @classmethod
+    @contextlib.contextmanager
+    def connect(
+        cls,
+        pack: PackProcess,
+        *,
+        project: str | None = None,
+        stack: str | None = None,
+        organization: str | None = None,
+        dry_run: bool = True,
+        stack_config: Mapping[str, str] | None = None,
+        stack_tags: Mapping[str, str] | None = None,
+        startup_timeout: float = 300.0,
+    ) -> Iterator[AnalyzerClient]:
+        """Connect to a pack started by `gate.pack_process.start_pack` as the engine does
+        (`Handshake`, `ConfigureStack`); the pack is stopped on exit, also on failure."""
         try:
-            port = _read_port(process, stderr, startup_timeout)
-            _StreamDrain(process.stdout)  # the pack's prints must not fill the pipe
+            try:
+                port = pack.port(startup_timeout)
+            except PackStartError as exc:
+                raise AnalyzerError(str(exc)) from None
             channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=_CHANNEL_OPTIONS)
             try:
                 grpc.channel_ready_future(channel).result(timeout=startup_timeout)
             except grpc.FutureTimeoutError as exc:
                 raise AnalyzerError(
-                    f"policy pack in {pack_dir} did not accept connections"
+                    f"policy pack in {pack.pack_dir} did not accept connections"
                 ) from exc
-            client = cls(process, channel, stderr, pack_version(pack_dir))
-            client._handshake(pack_dir)
+            client = cls(pack.process, channel, pack.stderr, pack_version(pack.pack_dir))
+            client._handshake(pack.pack_dir)
             if project is not None and stack is not None:
                 client._configure_stack(
                     project, stack, organization, dry_run, stack_config or {}, stack_tags or {}
@@ -591,8 +590,7 @@ class AnalyzerClient:
             finally:
                 channel.close()
         finally:
-            _stop(process)
-            stderr.join(timeout=5)
+            pack.stop()
 
     @property
     def stderr(self) -> str:
@@ -610,7 +608,7 @@ class AnalyzerClient:
 
     def _handshake(self, pack_dir: Path) -> None:
         request = analyzer_pb2.AnalyzerHandshakeRequest(
-            engine_address=_ENGINE_ADDRESS_PLACEHOLDER,
+            engine_address=ENGINE_ADDRESS_PLACEHOLDER,
             root_directory=str(pack_dir),
             program_directory=str(pack_dir),
         )
@@ -699,36 +697,3 @@ class AnalyzerClient:
             )
             for r in response.remediations
         ]
-
-
-def _read_port(process: subprocess.Popen[bytes], stderr: _StreamDrain, timeout: float) -> int:
-    """The first stdout line of the pack is its port; anything else means it failed to start."""
-    assert process.stdout is not None
-    result: list[bytes] = []
-    reader = threading.Thread(
-        target=lambda: result.append(process.stdout.readline() if process.stdout else b""),
-        daemon=True,
-    )
-    reader.start()
-    reader.join(timeout)
-    line = result[0].strip() if result else b""
-    if not line.isdigit():
-        _stop(process)
-        stderr.join(timeout=5)
-        shown = line.decode("utf-8", errors="replace") or "nothing"
-        raise AnalyzerError(
-            f"policy pack did not print its port (got {shown!r}); stderr:\n{stderr.text()[-4000:]}"
-        )
-    return int(line)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the pack process we started (it serves until killed, like under the engine)."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)

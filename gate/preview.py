@@ -1,6 +1,6 @@
 """One gate run, end to end: load the stack, start the program (once per phase) and the policy
-pack side by side, configure the pack from the stack's policy config, analyse, and return the
-`GateResult` the reports format."""
+pack side by side, configure the pack from the stack's policy config, judge each resource as the
+program registers it, and return the `GateResult` the reports format."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gate.errors import PolicyPackError
+from gate.pack_process import PackProcess, start_pack
 from gate.program_runner import ProgramRun, start_program
-from gate.stack import find_project, load_stack
+from gate.stack import StackConfig, find_project, load_stack
 
 if TYPE_CHECKING:
     from gate.result import GateResult
@@ -46,7 +47,31 @@ def run_gate(options: GateOptions) -> GateResult:
     )
     phases = ["preview"] if options.mode == "preview" else ["preview", "up"]
     runs = [start_program(config, phase) for phase in phases]
-    # Imported only now: they load the Pulumi SDK and gRPC (~0.5 s), time the child already uses.
+    pack = start_pack(
+        pack_dir,
+        project=project.name,
+        stack=options.stack,
+        dry_run=options.mode == "preview",
+        stack_config=config.values,
+    )
+    try:
+        return _evaluate(options, config, runs, pack, policy_config_file, started)
+    finally:
+        pack.stop()  # stopped already unless the run failed before connecting to it
+        _stop(runs)
+
+
+def _evaluate(
+    options: GateOptions,
+    config: StackConfig,
+    runs: list[ProgramRun],
+    pack: PackProcess,
+    policy_config_file: Path | None,
+    started: float,
+) -> GateResult:
+    """Connects to the pack, judges each run's resources as they come, and gathers the result."""
+    # Imported only now: they load the Pulumi SDK and gRPC (~0.3 s), while the program and the
+    # pack, started just before, are already busy.
     from gate.analysis import (
         Finding,
         PhaseAnalysis,
@@ -66,9 +91,9 @@ def run_gate(options: GateOptions) -> GateResult:
 
     start_loading_api_models()
     try:
-        with AnalyzerClient.start(
-            pack_dir,
-            project=project.name,
+        with AnalyzerClient.connect(
+            pack,
+            project=config.project.name,
             stack=options.stack,
             dry_run=options.mode == "preview",
             stack_config=config.values,
@@ -98,9 +123,7 @@ def run_gate(options: GateOptions) -> GateResult:
                 analysis = analyze_plan(client, plan, plan.mode, judged)
                 analyses.append(with_api_model_findings(analysis, plan, checked))
     except AnalyzerError as error:
-        raise PolicyPackError(f"the policy pack in {pack_dir} failed: {error}") from None
-    finally:
-        _stop(runs)
+        raise PolicyPackError(f"the policy pack in {pack.pack_dir} failed: {error}") from None
     analysis = analyses[0] if len(analyses) == 1 else merge_phases(analyses[0], analyses[1])
     plan = plans[-1]
     return GateResult(

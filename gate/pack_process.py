@@ -1,0 +1,128 @@
+"""Starting a Python policy pack as the Pulumi CLI does, without gRPC: the gate starts the pack
+the moment it has started the program, before it imports the SDK's protocol and gRPC itself, so
+the pack's own start-up (an interpreter, the SDK, pulumi-policy, the pack) overlaps both.
+
+The CLI runs a Python pack through its `pulumi-analyzer-policy-python` shim: the working
+directory is the pack folder, the command is `<venv python> -u -m pulumi.policy <engine-address>
+.`, the stack's identity comes in `PULUMI_*` environment variables, and the first line the
+process prints on stdout is the port of its gRPC Analyzer server (`gate.analyzer` connects).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Final
+
+ENGINE_ADDRESS_PLACEHOLDER: Final = "127.0.0.1:0"
+"""The pack never dials the engine unless it logs; no engine runs here, so nothing listens."""
+
+
+class PackStartError(RuntimeError):
+    """The pack stopped, or printed something other than its port, before it served."""
+
+
+class StreamDrain:
+    """Reads a child's pipe on a thread so the child never blocks on a full pipe."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._chunks: list[bytes] = []
+        self._thread = threading.Thread(target=self._run, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _run(self, stream: IO[bytes]) -> None:
+        for line in iter(stream.readline, b""):
+            self._chunks.append(line)
+
+    def text(self) -> str:
+        return b"".join(self._chunks).decode("utf-8", errors="replace")
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
+
+
+@dataclass
+class PackProcess:
+    """A pack process we started; it serves until we stop it, as under the engine."""
+
+    pack_dir: Path
+    process: subprocess.Popen[bytes]
+    stderr: StreamDrain
+
+    def port(self, timeout: float) -> int:
+        """The first stdout line of the pack is its port; anything else means it failed to
+        start (then the process is stopped and the error carries its stderr)."""
+        stdout = self.process.stdout
+        assert stdout is not None
+        result: list[bytes] = []
+        reader = threading.Thread(target=lambda: result.append(stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        line = result[0].strip() if result else b""
+        if not line.isdigit():
+            self.stop()
+            shown = line.decode("utf-8", errors="replace") or "nothing"
+            raise PackStartError(
+                f"policy pack did not print its port (got {shown!r}); stderr:\n"
+                f"{self.stderr.text()[-4000:]}"
+            )
+        StreamDrain(stdout)  # the pack's prints must not fill the pipe
+        return int(line)
+
+    def stop(self) -> None:
+        """Stop the pack process we started (it serves until killed, like under the engine)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self.stderr.join(timeout=5)
+
+
+def start_pack(
+    pack_dir: Path,
+    python: str = sys.executable,
+    *,
+    project: str | None = None,
+    stack: str | None = None,
+    organization: str | None = None,
+    dry_run: bool = True,
+    stack_config: Mapping[str, str] | None = None,
+) -> PackProcess:
+    """Start the pack in `pack_dir` as `pulumi-analyzer-policy-python` does.
+
+    `project`/`stack` fill the `PULUMI_*` variables the engine sets when it runs a pack for a
+    stack; `stack_config` is the stack's config as `PULUMI_CONFIG`.
+    """
+    pack_dir = Path(pack_dir).resolve()
+    env = dict(os.environ)
+    if stack_config:
+        env["PULUMI_CONFIG"] = json.dumps(dict(stack_config))
+    if project is not None and stack is not None:
+        env.update(
+            {
+                "PULUMI_PROJECT": project,
+                "PULUMI_STACK": stack,
+                "PULUMI_DRY_RUN": "true" if dry_run else "false",
+            }
+        )
+        if organization:
+            env["PULUMI_ORGANIZATION"] = organization
+    process = subprocess.Popen(
+        [python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS_PLACEHOLDER, "."],
+        cwd=pack_dir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    return PackProcess(pack_dir, process, StreamDrain(process.stderr))
