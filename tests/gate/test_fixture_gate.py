@@ -10,7 +10,7 @@ import pytest
 
 from gate.result import GateResult
 
-from .conftest import fixture_cli
+from .conftest import FIXTURE_PROJECT, fixture_cli, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -146,3 +146,19 @@ def test_bad_command_line_exits_2() -> None:
         "--also 'xml=report.xml': expected FORMAT=FILE with FORMAT one of table, json, sarif, markdown"
         in also.stderr
     )
+
+
+def test_a_pack_that_cannot_start_exits_2_with_its_own_error(tmp_path: Path) -> None:
+    """The pack starts beside the program; when it dies before serving, the gate says why (the
+    pack's stderr) and stops the program it already started."""
+    pack = tmp_path / "broken-pack"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\nversion: 0.0.1\n", encoding="utf-8")
+    (pack / "__main__.py").write_text(
+        'raise SystemExit("the broken pack refuses to start")\n', encoding="utf-8"
+    )
+    run = run_cli("--stack", "ok", "--cwd", str(FIXTURE_PROJECT), "--policy-pack", str(pack))
+    assert run.returncode == 2
+    assert f"the policy pack in {pack} failed: policy pack did not print its port" in run.stderr
+    assert "the broken pack refuses to start" in run.stderr
+    assert "Traceback (most recent call last):\n  File" not in run.stderr.split("stderr:")[0]
