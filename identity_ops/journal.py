@@ -62,12 +62,17 @@ def _count_skip() -> None:
         _skips += 1
 
 
+def journal_dir() -> Path:
+    """Where journals are kept (``IDENTITY_OPS_JOURNAL_DIR``, default ``.identity-ops/journals``);
+    plans and the disable-time ledger live beside it."""
+    return Path(os.environ.get(JOURNAL_DIR_ENV) or JOURNAL_DIR)
+
+
 def journal_path(command: str, pool_id: str, *parts: str) -> Path:
     """Default journal location for a job: ``.identity-ops/journals/<command>-<pool>-<hash>.jsonl``."""
     digest = hashlib.sha256("\0".join((command, pool_id, *parts)).encode()).hexdigest()[:16]
-    directory = Path(os.environ.get(JOURNAL_DIR_ENV) or JOURNAL_DIR)
     safe_command = command.replace(" ", "-")
-    return directory / f"{safe_command}-{pool_id}-{digest}.jsonl"
+    return journal_dir() / f"{safe_command}-{pool_id}-{digest}.jsonl"
 
 
 @dataclass(frozen=True)

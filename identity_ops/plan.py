@@ -307,7 +307,9 @@ def _check_no_secrets(params: Mapping[str, Any], where: str) -> None:
 
 @dataclass(frozen=True)
 class Plan:
-    """A plan file whose digest has been checked; ``entries()`` streams it again."""
+    """A plan file with its digest: checked by ``read_plan``, or computed by the writer as it
+    wrote the file. ``entries()`` streams the file, re-hashing it: a file changed since is
+    refused."""
 
     path: Path
     header: PlanHeader

@@ -92,6 +92,13 @@ _CATEGORY_OPERATIONS: Mapping[str, tuple[str, ...]] = {
         "GetGroup",
         "ListGroups",
         "GetUserPoolMfaConfig",
+        # read by the live audit (gate/live)
+        "DescribeUserPoolDomain",
+        "ListIdentityProviders",
+        "DescribeIdentityProvider",
+        "ListResourceServers",
+        "DescribeRiskConfiguration",
+        "GetLogDeliveryConfiguration",
     ),
     "UserPoolResourceUpdate": (
         "CreateUserImportJob",
@@ -108,6 +115,24 @@ OPERATION_CATEGORY: Mapping[str, str] = {
     operation: category
     for category, operations in _CATEGORY_OPERATIONS.items()
     for operation in operations
+}
+
+#: Identity pool operations have a request-rate quota each, per account and Region (the identity
+#: pools table of https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html); each is
+#: its own category, ``cognito-identity:<operation>``. The live audit reads these.
+IDENTITY_POOL_QUOTAS: Mapping[str, float] = {
+    "ListIdentityPools": 5.0,
+    "DescribeIdentityPool": 5.0,
+    "GetIdentityPoolRoles": 5.0,
+    "GetPrincipalTagAttributeMap": 5.0,
+}
+IDENTITY_POOL_CATEGORY: Mapping[str, str] = {
+    operation: f"cognito-identity:{operation}" for operation in IDENTITY_POOL_QUOTAS
+}
+#: Every quota above: user pool categories and identity pool operations (the live audit's pace).
+COGNITO_QUOTAS: Mapping[str, float] = {
+    **DEFAULT_QUOTAS,
+    **{IDENTITY_POOL_CATEGORY[op]: rate for op, rate in IDENTITY_POOL_QUOTAS.items()},
 }
 
 
@@ -169,7 +194,8 @@ class TokenBucket:
 
 @dataclass
 class RateLimiter:
-    """One token bucket per quota category; categories not listed are unlimited."""
+    """One token bucket per quota category; categories not listed are unlimited (identity-ops'
+    default: the user pool categories; the live audit adds the identity pool operations)."""
 
     rates: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_QUOTAS))
     clock: Callable[[], float] = time.monotonic
@@ -186,7 +212,7 @@ class RateLimiter:
         }
 
     def bucket_for(self, operation: str) -> TokenBucket | None:
-        category = OPERATION_CATEGORY.get(operation)
+        category = OPERATION_CATEGORY.get(operation) or IDENTITY_POOL_CATEGORY.get(operation)
         return self._buckets.get(category) if category else None
 
     def before_send(self, event_name: str, **_: Any) -> None:

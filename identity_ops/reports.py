@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from identity_ops.outcomes import Tally
+from identity_ops.plan import Plan
 from identity_ops.redaction import redact, scrub
 from identity_ops.userstream import PoolUser, UserDetail
 
@@ -35,6 +36,7 @@ class RunReport:
     failed_rows_file: str = ""
     notes: list[str] = field(default_factory=list)
     failed_earlier: int = 0  # failed in an earlier run of the journal and not retried by this one
+    plan: Plan | None = None  # the plan a --dry-run / --plan run wrote (shown with the report)
 
     @property
     def retry_hint(self) -> str:

@@ -12,6 +12,7 @@ look-up of one user (``users show``): AdminGetUser, AdminListGroupsForUser, Admi
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import tempfile
@@ -26,9 +27,9 @@ from botocore.exceptions import ClientError
 
 from identity_ops.errors import UsageError
 from identity_ops.executor import error_code, error_message
-from identity_ops.pool import list_group_names
-
-PAGE_SIZE = 60  # ListUsers' maximum
+from identity_ops.last_sign_in import checked_attribute, read_from
+from identity_ops.paging import items, largest_page
+from identity_ops.pool import PoolSchema, list_group_names
 
 #: The attributes a ListUsers filter may name, and its two operators (exact, prefix); custom
 #: attributes are not searchable. Filter: at most 256 characters (UserFilterType).
@@ -47,8 +48,6 @@ FILTERABLE_ATTRIBUTES = (
 )
 MAX_FILTER_LENGTH = 256
 _FILTER = re.compile(r'^\s*(?P<name>[^\s=^"]+)\s*(?P<op>\^?=)\s*"(?P<value>(?:[^"\\]|\\.)*)"\s*$')
-#: Written at each sign-in by the platform's post-authentication trigger (functions/membership.py).
-LAST_SIGN_IN_ATTRIBUTE = "custom:last_sign_in"
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,35 @@ class PoolUser:
             modified=user.get("UserLastModifiedDate"),
             attributes={a["Name"]: a.get("Value", "") for a in user.get("Attributes", [])},
         )
+
+    def to_json(self) -> str:
+        """The user as one JSON text (kept on disk by jobs that list more users than fit memory)."""
+        return json.dumps(
+            {
+                "username": self.username,
+                "status": self.status,
+                "enabled": self.enabled,
+                "created": self.created.isoformat() if self.created else None,
+                "modified": self.modified.isoformat() if self.modified else None,
+                "attributes": self.attributes,
+            }
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> PoolUser:
+        data = json.loads(text)
+        return cls(
+            username=str(data["username"]),
+            status=str(data["status"]),
+            enabled=bool(data["enabled"]),
+            created=_datetime(data["created"]),
+            modified=_datetime(data["modified"]),
+            attributes={str(k): str(v) for k, v in data["attributes"].items()},
+        )
+
+
+def _datetime(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def check_filter(list_filter: str) -> None:
@@ -106,17 +134,31 @@ def iter_users(cognito: Any, pool_id: str, list_filter: str | None = None) -> It
 
 
 def _pages(cognito: Any, pool_id: str, list_filter: str | None) -> Iterator[PoolUser]:
-    request: dict[str, Any] = {"UserPoolId": pool_id, "Limit": PAGE_SIZE}
+    request: dict[str, Any] = {"UserPoolId": pool_id}
     if list_filter:
         request["Filter"] = list_filter
-    while True:
-        page = cognito.list_users(**request)
-        for user in page.get("Users", []):
-            yield PoolUser.from_api(user)
-        token = page.get("PaginationToken")
-        if not token:
-            return
-        request["PaginationToken"] = token
+    for user in items(cognito, "ListUsers", "Users", **request):
+        yield PoolUser.from_api(user)
+
+
+def group_members(cognito: Any, pool_id: str, group: str) -> Iterator[PoolUser]:
+    """The members of one group, a page at a time (ListUsersInGroup returns UserType).
+
+    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsersInGroup.html
+    """
+    for user in items(cognito, "ListUsersInGroup", "Users", UserPoolId=pool_id, GroupName=group):
+        yield PoolUser.from_api(user)
+
+
+def groups_of_user(cognito: Any, pool_id: str, username: str) -> tuple[str, ...]:
+    """Every group of one user, sorted.
+
+    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListGroupsForUser.html
+    """
+    groups = items(
+        cognito, "AdminListGroupsForUser", "Groups", UserPoolId=pool_id, Username=username
+    )
+    return tuple(sorted(str(group["GroupName"]) for group in groups))
 
 
 def find_user(cognito: Any, pool_id: str, username: str) -> PoolUser | None:
@@ -170,18 +212,10 @@ def group_index(cognito: Any, pool_id: str, *, enabled: bool = True) -> Iterator
 
 def _fill(connection: sqlite3.Connection, cognito: Any, pool_id: str) -> None:
     for group in list_group_names(cognito, pool_id):
-        # groups with no members still appear in group_sizes via a sentinel-free query later
-        request: dict[str, Any] = {"UserPoolId": pool_id, "GroupName": group, "Limit": PAGE_SIZE}
-        while True:
-            page = cognito.list_users_in_group(**request)
-            connection.executemany(
-                "INSERT INTO membership VALUES (?, ?)",
-                [(str(user["Username"]), group) for user in page.get("Users", [])],
-            )
-            token = page.get("NextToken")
-            if not token:
-                break
-            request["NextToken"] = token
+        connection.executemany(
+            "INSERT INTO membership VALUES (?, ?)",
+            ((user.username, group) for user in group_members(cognito, pool_id, group)),
+        )
     connection.commit()
 
 
@@ -239,7 +273,9 @@ class UserDetail:
         }
 
 
-def describe_user(cognito: Any, pool_id: str, username: str) -> UserDetail:
+def describe_user(
+    cognito: Any, pool_id: str, username: str, last_sign_in_attribute: str | None = None
+) -> UserDetail:
     """One user in detail. AdminGetUser makes the user a billed MAU this month (one user: fine).
 
     MFA settings: ``UserMFASettingList``/``PreferredMfaSetting`` of AdminGetUser
@@ -251,9 +287,12 @@ def describe_user(cognito: Any, pool_id: str, username: str) -> UserDetail:
     asked only when the pool remembers devices: DescribeUserPool returns no ``DeviceConfiguration``
     for a pool that does not, and then no user has a device
     (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DeviceConfigurationType.html).
-    Cognito keeps no last-sign-in field: it is shown from ``custom:last_sign_in`` where the
-    platform's trigger writes it, else "unknown".
+    Cognito keeps no last-sign-in field: it is shown from the attribute the platform's trigger
+    stamps (``last_sign_in.py``: the default, or ``last_sign_in_attribute`` if the pool has it),
+    else "unknown" naming the attribute that was read.
     """
+    pool = cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    stamp = checked_attribute(PoolSchema.from_description(pool), last_sign_in_attribute)
     try:
         user = cognito.admin_get_user(UserPoolId=pool_id, Username=username)
     except ClientError as error:
@@ -271,11 +310,10 @@ def describe_user(cognito: Any, pool_id: str, username: str) -> UserDetail:
         attributes=attributes,
         mfa_methods=[str(m) for m in user.get("UserMFASettingList") or []],
         preferred_mfa=user.get("PreferredMfaSetting") or None,
-        groups=_groups_of(cognito, pool_id, name),
+        groups=list(groups_of_user(cognito, pool_id, name)),
         devices=None,
-        last_sign_in=_last_sign_in(attributes),
+        last_sign_in=_last_sign_in(attributes, stamp),
     )
-    pool = cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     if pool.get("DeviceConfiguration"):
         detail.devices = _devices_of(cognito, pool_id, name, detail.notes)
     else:
@@ -284,22 +322,13 @@ def describe_user(cognito: Any, pool_id: str, username: str) -> UserDetail:
     return detail
 
 
-def _groups_of(cognito: Any, pool_id: str, username: str) -> list[str]:
-    groups: list[str] = []
-    request: dict[str, Any] = {"UserPoolId": pool_id, "Username": username, "Limit": PAGE_SIZE}
-    while True:
-        page = cognito.admin_list_groups_for_user(**request)
-        groups.extend(str(group["GroupName"]) for group in page.get("Groups", []))
-        if not page.get("NextToken"):
-            return sorted(groups)
-        request["NextToken"] = page["NextToken"]
-
-
 def _devices_of(
     cognito: Any, pool_id: str, username: str, notes: list[str]
 ) -> list[dict[str, Any]] | None:
     devices: list[dict[str, Any]] = []
-    request: dict[str, Any] = {"UserPoolId": pool_id, "Username": username, "Limit": PAGE_SIZE}
+    # botocore has no paginator for AdminListDevices: its own loop, pages as large as allowed
+    limit = largest_page(cognito, "AdminListDevices", "Limit")
+    request: dict[str, Any] = {"UserPoolId": pool_id, "Username": username, "Limit": limit}
     while True:
         try:
             page = cognito.admin_list_devices(**request)
@@ -328,14 +357,14 @@ def _device(item: dict[str, Any]) -> dict[str, Any]:
     return {"key": item.get("DeviceKey"), "attributes": attributes, **dates}
 
 
-def _last_sign_in(attributes: dict[str, str]) -> str:
-    raw = attributes.get(LAST_SIGN_IN_ATTRIBUTE, "")
+def _last_sign_in(attributes: dict[str, str], attribute: str) -> str:
+    raw = attributes.get(attribute, "")
     if not raw:
-        return f"unknown (Cognito keeps no sign-in time; {LAST_SIGN_IN_ATTRIBUTE} is not set)"
+        return f"unknown (Cognito keeps no sign-in time; {read_from(attribute)} is not set)"
     try:
         when = read_timestamp(raw)
     except ValueError:
         when = None
     if when is None:
-        return f"unknown ({LAST_SIGN_IN_ATTRIBUTE} {raw!r} is not a timestamp)"
+        return f"unknown ({attribute} {raw!r} is not a timestamp)"
     return when.isoformat()

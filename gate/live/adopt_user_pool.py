@@ -48,7 +48,9 @@ def user_pool_section(
     prefix: str,
     adoption: Adoption,
 ) -> Section:
-    """The `userPool` section; `prefix` names the log group the program would export to."""
+    """The `userPool` section; `prefix` names the log group the program would export to. A pool
+    created without a tier is ESSENTIALS
+    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html)."""
     tier = str(pool.get("userPoolTier") or "ESSENTIALS")
     if "userPoolTier" not in pool:
         adoption.review.append("userPool.tier: not returned by AWS; ESSENTIALS assumed")
@@ -161,6 +163,8 @@ def _threat_protection(
 
 
 def _risk(risk: Mapping[str, Any], adoption: Adoption) -> Section:
+    """Compromised-credentials checks without an event filter apply to all events
+    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CompromisedCredentialsRiskConfigurationType.html)."""
     section: Section = {}
     compromised = risk.get("compromisedCredentialsRiskConfiguration") or {}
     if compromised:

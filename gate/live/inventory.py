@@ -11,6 +11,7 @@ Cognito's quotas however many workers wait on it. Each worker reads into its own
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -65,7 +66,10 @@ IDENTITY: Final[Mapping[str, str | None]] = {
 }
 
 COGNITO_NAMESPACE: Final = "AWS/Cognito"
-AWS_MANAGED_POLICY_PREFIX: Final = "arn:aws:iam::aws:policy/"
+# An AWS managed policy's ARN names the account `aws`, in any partition:
+# `arn:aws(-[a-z]{1,5}){0,3}:iam::aws:policy/...`
+# (https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_AttachedManagedPolicy.html).
+AWS_MANAGED_POLICY: Final = re.compile(r"^arn:aws(-[a-z]{1,5}){0,3}:iam::aws:policy/")
 
 
 @dataclass(frozen=True)
@@ -528,7 +532,9 @@ def _identity_pools(
 ) -> list[IdentityPoolRead]:
     """Identity pools whose Cognito providers are among the user pools to audit, with their
     roles, in listing order: for each, the user pools it trusts and a scratch inventory (kept
-    only if one of them is read)."""
+    only if one of them is read). A user pool provider is named
+    `cognito-idp.<region>.amazonaws.com/<user pool id>`
+    (https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_CognitoIdentityProvider.html)."""
     providers = {
         f"cognito-idp.{reader.region}.amazonaws.com/{pool_id}": pool_id for pool_id in pool_ids
     }
@@ -594,7 +600,12 @@ def _identity_pool(
 
 
 def _identity_pool_arn(reader: LiveReader, account: str, pool_id: str) -> str:
-    return f"arn:aws:cognito-identity:{reader.region}:{account}:identitypool/{pool_id}"
+    """`arn:${Partition}:cognito-identity:${Region}:${Account}:identitypool/${IdentityPoolId}`
+    (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncognitoidentity.html#amazoncognitoidentity-resources-for-iam-policies)."""
+    return (
+        f"arn:{reader.partition()}:cognito-identity:{reader.region}:{account}"
+        f":identitypool/{pool_id}"
+    )
 
 
 def _role_attachment(reader: LiveReader, inventory: Inventory, identity: LiveResource) -> None:
@@ -705,7 +716,7 @@ def _attached_policies(reader: LiveReader, inventory: Inventory, role: str, role
 
 def _managed_policy(reader: LiveReader, inventory: Inventory, arn: str) -> str:
     """A customer-managed policy's default version; AWS-managed ones are judged by ARN."""
-    if arn.startswith(AWS_MANAGED_POLICY_PREFIX):
+    if AWS_MANAGED_POLICY.match(arn):
         return ""
     key = f"{IAM_POLICY}::{arn}"
     if inventory.has(key):

@@ -34,14 +34,20 @@ from identity_ops.ratelimit import COGNITO_QUOTAS, RateLimiter
 
 READ_WORKERS: Final = 8  # concurrent reads; the limiter, not the worker count, sets the pace
 
+# Error codes the reports call "access denied": AWS's common AccessDeniedException and
+# NotAuthorized, AccessDenied as the query APIs (IAM, STS) send it
+# (https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html,
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html), Cognito's
+# NotAuthorizedException, which botocore's model lists for every user pool and identity pool read
+# (e.g. https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_DescribeUserPool.html),
+# and UnrecognizedClientException: the JSON APIs' answer to an access key AWS does not know.
 DENIED_CODES: Final = frozenset(
     {
         "AccessDenied",
         "AccessDeniedException",
-        "UnauthorizedOperation",
-        "UnrecognizedClientException",
+        "NotAuthorized",
         "NotAuthorizedException",
-        "WAFAccessDeniedException",
+        "UnrecognizedClientException",
     }
 )
 _HTML: Final = re.compile(r"<[^>]+>")
@@ -80,6 +86,11 @@ class LiveReader:
             # identity-ops' limiter with every Cognito quota: user pools and identity pools
             self._clients = AwsClients(settings, RateLimiter(COGNITO_QUOTAS))
         return self._clients
+
+    def partition(self) -> str:
+        """The AWS partition of the Region (`aws`, `aws-cn`, `aws-us-gov`), from botocore's
+        endpoint data: the first field of every ARN the audit builds."""
+        return str(self._session().get_partition_for_region(self.region))
 
     def account(self) -> str:
         """The account the credentials belong to; an unusable setup ends the audit (exit 2)."""

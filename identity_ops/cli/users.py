@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from identity_ops import last_sign_in
 from identity_ops.cli.common import (
     READ_ONLY,
     FilterOption,
@@ -72,11 +73,14 @@ GroupOption = Annotated[
     list[str] | None,
     typer.Option("--group", help="The members of this group (ListUsersInGroup); repeatable."),
 ]
+LastSignInOption = Annotated[
+    str | None, typer.Option(last_sign_in.OPTION, help=last_sign_in.OPTION_HELP)
+]
 
 
 def finish(target: Target, report: RunReport, plan: PlanRequest | None = None) -> None:
     """Print the report (and the plan of a dry run / --plan) and exit with the code it deserves."""
-    shown = read_plan(plan.path) if plan is not None and report.dry_run else None
+    shown = report.plan if plan is not None and report.dry_run else None
     if target.output == "json":
         data = report.to_dict()
         if shown is not None and plan is not None and plan.mode == "dry-run":
@@ -195,9 +199,12 @@ def export_users(
 def show_user(
     target: Target,
     username: Annotated[str, typer.Argument(help="The username (or an alias: email, phone).")],
+    last_sign_in_attribute: LastSignInOption = None,
 ) -> None:
     """One user: status, attributes, groups, MFA settings, devices, last sign-in where known."""
-    detail = describe_user(target.clients.cognito(), target.pool_id, username)
+    detail = describe_user(
+        target.clients.cognito(), target.pool_id, username, last_sign_in_attribute
+    )
     if target.output == "json":
         target.emit_json(detail.to_dict())
     else:
@@ -280,6 +287,7 @@ def disable_inactive(
             "(a timestamp attribute your post-authentication trigger maintains).",
         ),
     ] = "auth-events",
+    last_sign_in_attribute: LastSignInOption = None,
     list_filter: FilterOption = None,
     journal: JournalOption = None,
     fresh: FreshOption = False,
@@ -296,6 +304,7 @@ def disable_inactive(
         bulk=BulkSettings(target.concurrency, journal, fresh),
         plan=plan,
         run=RunSettings(confirm=plan_prompt(target, f"disable (no sign-in for {days} days)")),
+        last_sign_in_attribute=last_sign_in_attribute,
     )
     report = run_disable_inactive(target.clients, target.pool_id, options, target.errors)
     finish(target, report, plan)

@@ -18,7 +18,7 @@ from rich.console import Console
 from identity_ops.aws import AwsClients, aws_errors
 from identity_ops.pool import describe_pool, list_group_names
 from identity_ops.progress import JobProgress
-from identity_ops.userstream import PAGE_SIZE, PoolUser, iter_users
+from identity_ops.userstream import PoolUser, group_members, iter_users
 
 
 @dataclass
@@ -159,10 +159,4 @@ def _count_mfa(stats: Analytics, cognito: Any, pool_id: str, user: PoolUser) -> 
 
 
 def _group_size(cognito: Any, pool_id: str, group: str) -> int:
-    size, request = 0, {"UserPoolId": pool_id, "GroupName": group, "Limit": PAGE_SIZE}
-    while True:
-        page = cognito.list_users_in_group(**request)
-        size += len(page.get("Users", []))
-        if not page.get("NextToken"):
-            return size
-        request["NextToken"] = page["NextToken"]
+    return sum(1 for _ in group_members(cognito, pool_id, group))

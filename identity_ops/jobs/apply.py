@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,17 +82,17 @@ def run_apply(
     cognito = clients.cognito()
     with aws_errors():
         schema = describe_pool(cognito, pool_id)
-    operation = operation_for(
-        plan.header.command, OperationContext(cognito, pool_id, schema), plan.header.options
-    )
-    if operation is None:
-        raise UsageError(
-            f"plan {plan_path}: unknown command {plan.header.command!r} "
-            f"(known: {', '.join(known_commands())})"
-        )
-    if plan.summary.entries:
-        confirm(plan.summary)
-    return apply_plan(clients, plan, operation, bulk, console)
+    with ExitStack() as resources:
+        context = OperationContext(cognito, pool_id, schema, resources)
+        operation = operation_for(plan.header.command, context, plan.header.options)
+        if operation is None:
+            raise UsageError(
+                f"plan {plan_path}: unknown command {plan.header.command!r} "
+                f"(known: {', '.join(known_commands())})"
+            )
+        if plan.summary.entries:
+            confirm(plan.summary)
+        return apply_plan(clients, plan, operation, bulk, console)
 
 
 def _load_operations() -> None:
@@ -187,39 +188,39 @@ def run_planned(
 ) -> RunReport:
     """Plan, then (by mode) stop, or confirm and apply: the path every user-changing command takes."""
     with aws_errors():
-        header, summary, _ = write_plan(operation, pool_id, candidates, request, console, estimated)
+        plan = write_plan(operation, pool_id, candidates, request, console, estimated)
+    summary = plan.summary
     if request.mode != "run":
-        return planned_report(operation, pool_id, summary, request)
+        return planned_report(operation, plan, request)
     if summary.entries:
         settings.confirm(summary)
-        plan = read_plan(request.path)
         report = apply_plan(clients, plan, operation, settings.bulk, console, recheck_sign_in=False)
     else:
-        report = RunReport(header.command, pool_id, Tally(), 0.0, source=header.selection)
+        report = RunReport(plan.header.command, pool_id, Tally(), 0.0, source=request.selection)
         report.notes.append(f"plan: {request.path}")
         report.notes.extend(operation.notes())
     _add_left_out(report, operation, summary)
     return report
 
 
-def planned_report(
-    operation: Operation, pool_id: str, summary: PlanSummary, request: PlanRequest
-) -> RunReport:
-    """The report of ``--dry-run`` / ``--plan``: what would happen, nothing sent."""
+def planned_report(operation: Operation, plan: Plan, request: PlanRequest) -> RunReport:
+    """The report of ``--dry-run`` / ``--plan``: what would happen, nothing sent. It carries the
+    plan, so showing it reads the file once."""
     tally = Tally()
-    for action, count in summary.actions.items():
+    for action, count in plan.summary.actions.items():
         tally.counts[operation.would(action)] += count
     report = RunReport(
         operation.command,
-        pool_id,
+        plan.header.pool_id,
         tally,
         0.0,
         dry_run=True,
         source=request.selection,
         notes=[f"plan: {request.path}" if request.mode == "plan" else "dry run: nothing was sent"],
+        plan=plan,
     )
     report.notes.extend(operation.notes())
-    _add_left_out(report, operation, summary, dry_run=True)
+    _add_left_out(report, operation, plan.summary, dry_run=True)
     return report
 
 
@@ -280,7 +281,8 @@ class PoolScanOptions(Protocol):
 @dataclass(frozen=True)
 class PoolScan:
     """A whole-pool command's plan request, candidates (every user the filter selects, streamed)
-    and run settings: the same for disable-inactive and mfa enforce."""
+    and run settings: the same for disable-inactive, mfa enforce and cleanup (which scans the
+    ListUsers filter of disabled users)."""
 
     request: PlanRequest
     candidates: Iterator[Candidate]

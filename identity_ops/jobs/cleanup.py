@@ -11,7 +11,7 @@ again since the plan, or re-disabled later (``apply`` refuses them: their state 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,9 +24,9 @@ from identity_ops.outcomes import Outcome
 from identity_ops.plan import PlanEntry, UserState
 from identity_ops.pool import describe_pool
 from identity_ops.reports import RunReport
-from identity_ops.userstream import PoolUser, iter_users
+from identity_ops.userstream import PoolUser
 
-from .apply import RunSettings, plan_request, run_planned
+from .apply import RunSettings, pool_scan, run_planned
 from .bulk import BulkSettings
 from .disabled_at import DisabledAtRecord
 from .inactive import parse_timestamp
@@ -100,7 +100,9 @@ class CleanupOperation(Operation):
 
 @register("users cleanup")
 def _build(context: OperationContext, options: Mapping[str, Any]) -> Operation:
-    record = DisabledAtRecord(context.cognito, context.pool_id, context.schema)
+    record = context.resources.enter_context(
+        DisabledAtRecord(context.cognito, context.pool_id, context.schema)
+    )
     return CleanupOperation(
         context.cognito, context.pool_id, record, int(options["disabled_for_days"])
     )
@@ -114,6 +116,11 @@ class CleanupOptions:
     plan: PlanRequest | None = None
     run: RunSettings = field(default_factory=RunSettings)
 
+    @property
+    def list_filter(self) -> str:
+        """Clean-up scans the disabled users only."""
+        return DISABLED_FILTER
+
 
 def run_cleanup(
     clients: AwsClients, pool_id: str, options: CleanupOptions, console: Console
@@ -123,15 +130,9 @@ def run_cleanup(
     cognito = clients.cognito()
     with aws_errors():
         schema = describe_pool(cognito, pool_id)
-    record = DisabledAtRecord(cognito, pool_id, schema)
-    operation = CleanupOperation(cognito, pool_id, record, options.disabled_for_days)
-    request = options.plan or plan_request(
-        operation.command, pool_id, dry_run=options.dry_run, concurrency=options.bulk.concurrency
-    )
-    request = replace(request, selection=f"disabled users ({DISABLED_FILTER})")
-    candidates = (
-        Candidate(user.username, user.username, user)
-        for user in iter_users(cognito, pool_id, DISABLED_FILTER)
-    )
-    settings = replace(options.run, bulk=options.bulk)
-    return run_planned(clients, pool_id, operation, candidates, request, console, settings)
+    with DisabledAtRecord(cognito, pool_id, schema) as record:
+        operation = CleanupOperation(cognito, pool_id, record, options.disabled_for_days)
+        scan = pool_scan(operation.command, cognito, pool_id, options)
+        return run_planned(
+            clients, pool_id, operation, scan.candidates, scan.request, console, scan.settings
+        )

@@ -18,6 +18,9 @@ So identity-ops records it itself whenever it disables a user, in one of two pla
   disables made from this machine/workspace: keep it with the journals (CI: as an artifact).
 
 Users disabled by anything else have no record; clean-up leaves them alone and says so.
+
+A record is a context manager: a run opens the ledger once (on first use, shared by the run's
+worker threads under a lock) and closes it when the run ends.
 """
 
 from __future__ import annotations
@@ -25,12 +28,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
-from identity_ops.journal import JOURNAL_DIR, JOURNAL_DIR_ENV
+from identity_ops.journal import journal_dir
 from identity_ops.pool import PoolSchema
 from identity_ops.userstream import PoolUser
 
@@ -42,7 +45,7 @@ def state_dir() -> Path:
     explicit = os.environ.get(STATE_DIR_ENV)
     if explicit:
         return Path(explicit)
-    return Path(os.environ.get(JOURNAL_DIR_ENV) or JOURNAL_DIR).parent / "state"
+    return journal_dir().parent / "state"
 
 
 def _now() -> str:
@@ -59,6 +62,25 @@ class DisabledAtRecord:
         self.uses_attribute = spec is not None and spec.mutable and not spec.developer_only
         self.ledger = state_dir() / f"disabled-at-{pool_id}.sqlite"
         self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+
+    def __enter__(self) -> DisabledAtRecord:
+        return self
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _error: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the ledger, if this run opened it."""
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
 
     @property
     def where(self) -> str:
@@ -84,29 +106,37 @@ class DisabledAtRecord:
                 UserAttributeNames=[DISABLED_AT_ATTRIBUTE],
             )
             return
-        if self.ledger.exists():
+        if self._db is not None or self.ledger.exists():
             self._ledger_write("DELETE FROM disabled WHERE username = ?", (username,))
 
     def read(self, user: PoolUser) -> str:
         """ISO 8601 time of identity-ops' disable, or ``unknown``."""
         if self.uses_attribute:
             return user.attributes.get(DISABLED_AT_ATTRIBUTE) or "unknown"
-        if not self.ledger.exists():
-            return "unknown"
-        with self._lock, closing(self._connect()) as db:
-            row = db.execute(
-                "SELECT disabled_at FROM disabled WHERE username = ?", (user.username,)
-            ).fetchone()
+        with self._lock:
+            if self._db is None and not self.ledger.exists():
+                return "unknown"  # reading never creates the ledger
+            row = (
+                self._connection()
+                .execute("SELECT disabled_at FROM disabled WHERE username = ?", (user.username,))
+                .fetchone()
+            )
         return str(row[0]) if row else "unknown"
 
     def _ledger_write(self, sql: str, values: tuple[str, ...]) -> None:
-        with self._lock, closing(self._connect()) as db, db:
-            db.execute(sql, values)
+        """One committed statement: a disable is on record before the next request is sent."""
+        with self._lock:
+            db = self._connection()
+            with db:
+                db.execute(sql, values)
 
-    def _connect(self) -> sqlite3.Connection:
-        self.ledger.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(str(self.ledger), timeout=30)
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS disabled (username TEXT PRIMARY KEY, disabled_at TEXT)"
-        )
-        return db
+    def _connection(self) -> sqlite3.Connection:
+        """The run's one connection (opened on first use; callers hold the lock)."""
+        if self._db is None:
+            self.ledger.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(str(self.ledger), timeout=30, check_same_thread=False)
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS disabled (username TEXT PRIMARY KEY, disabled_at TEXT)"
+            )
+            self._db = db
+        return self._db

@@ -37,11 +37,11 @@ from identity_ops.plan import PlanEntry, UserState
 from identity_ops.pool import describe_pool, list_group_names
 from identity_ops.reports import RunReport
 from identity_ops.rows import detect_format, read_rows
-from identity_ops.userstream import PoolUser
+from identity_ops.userstream import PoolUser, group_members
 
 from .apply import RunSettings, plan_request, run_planned
 from .bulk import BulkSettings
-from .lifecycle import check_groups_exist, iter_group_members
+from .lifecycle import check_groups_exist
 from .planning import (
     NOT_FOUND,
     Candidate,
@@ -223,7 +223,8 @@ def _wanted_db() -> Iterator[sqlite3.Connection]:
         db.execute("PRAGMA journal_mode=OFF")
         db.execute("PRAGMA synchronous=OFF")
         db.execute("CREATE TABLE wanted (username TEXT, group_name TEXT)")
-        db.execute("CREATE TABLE considered (username TEXT PRIMARY KEY)")
+        # user: the member as ListUsersInGroup listed it (JSON), NULL for a user only the file names
+        db.execute("CREATE TABLE considered (username TEXT PRIMARY KEY, user TEXT)")
         yield db
 
 
@@ -244,7 +245,7 @@ def _load_file(
         if group and group not in known:
             problems.append(f"{source}:{raw.line} column 'group': unknown group {group!r}")
             continue
-        db.execute("INSERT OR IGNORE INTO considered VALUES (?)", (username,))
+        db.execute("INSERT OR IGNORE INTO considered (username) VALUES (?)", (username,))
         if group and group not in scope:
             outside += 1
         elif group:
@@ -258,14 +259,20 @@ def _load_file(
 
 
 def _add_members(db: sqlite3.Connection, cognito: Any, pool_id: str, group: str) -> None:
-    rows = ((user.username,) for user in iter_group_members(cognito, pool_id, group))
-    db.executemany("INSERT OR IGNORE INTO considered VALUES (?)", rows)
+    """Every member of the group is considered, and kept as listed: planning reuses the listing
+    instead of looking each member up again."""
+    rows = ((user.username, user.to_json()) for user in group_members(cognito, pool_id, group))
+    db.executemany(
+        "INSERT INTO considered VALUES (?, ?) "
+        "ON CONFLICT (username) DO UPDATE SET user = excluded.user",
+        rows,
+    )
 
 
 def _candidates(db: sqlite3.Connection) -> Iterator[Candidate]:
-    users = db.execute("SELECT username FROM considered ORDER BY username")
+    users = db.execute("SELECT username, user FROM considered ORDER BY username")
     lookup = db.cursor()
-    for (username,) in users:
+    for username, listed in users:
         wanted = [
             row[0]
             for row in lookup.execute(
@@ -273,4 +280,5 @@ def _candidates(db: sqlite3.Connection) -> Iterator[Candidate]:
                 (username,),
             )
         ]
-        yield Candidate(username, username, None, {"wanted": wanted})
+        user = PoolUser.from_json(listed) if listed else None
+        yield Candidate(username, username, user, {"wanted": wanted})

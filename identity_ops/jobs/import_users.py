@@ -90,7 +90,22 @@ class InvalidRowsError(UsageError):
 def run_import(
     clients: AwsClients, pool_id: str, options: ImportOptions, console: Console
 ) -> RunReport:
-    """Validate, then import; returns the report (the CLI renders it and picks the exit code)."""
+    """Validate, then import; returns the report (the CLI renders it and picks the exit code).
+
+    ``--plan FILE`` and ``--dry-run`` plan the import like every other command; a direct import
+    does not go through ``run_planned``, on purpose. A plan records the state each change was
+    decided on and ``apply`` re-reads it before acting; for a new user that state is "absent",
+    and AdminCreateUser checks exactly that itself, atomically: it refuses a username that
+    exists with ``UsernameExistsException``
+    (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUser.html),
+    which the importer turns into skip / update / re-invite. The plan path would add two
+    ListUsers per row (plan, then the re-read), in the UserList quota of 30 requests per second
+    against UserCreation's 50 (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html),
+    more than doubling a large import for no added safety. The direct path also keeps the
+    file-keyed journal (resume after a crash, ``--retry-failed``) and ``--skip-invalid`` with its
+    failed-rows file. To review an ``--update`` or a RESEND before it changes existing users,
+    make the plan first (``--plan FILE``, then ``identity-ops apply FILE``).
+    """
     if options.message_action not in MESSAGE_ACTIONS:
         raise UsageError(
             f"--message-action {options.message_action!r}: expected one of {', '.join(MESSAGE_ACTIONS)}"

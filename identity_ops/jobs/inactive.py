@@ -3,12 +3,14 @@
 Cognito keeps no "last sign-in" field (``UserLastModifiedDate`` changes on any admin update, so it
 is *not* used). The signal is explicit:
 
-- ``auth-events`` (default): ``custom:last_sign_in`` when the user has it (the platform's own
-  post-authentication trigger stamps it when the stack sets ``functions.lastSignInAttribute:
-  last_sign_in``; see docs/tenants.md), otherwise the newest successful ``SignIn`` in
+- ``auth-events`` (default): the platform's sign-in stamp when the user has one (its
+  post-authentication trigger writes it into the stack's ``functions.lastSignInAttribute``:
+  ``custom:last_sign_in``, or the attribute ``--last-sign-in-attribute`` names; see
+  ``last_sign_in.py`` and docs/tenants.md), otherwise the newest successful ``SignIn`` in
   AdminListUserAuthEvents. Cognito records these only when threat protection (advanced security)
   is on; otherwise the call fails with ``UserPoolAddOnNotEnabledException`` and the job stops and
-  says so;
+  says so
+  (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListUserAuthEvents.html);
 - ``attribute:NAME``: a timestamp attribute (epoch seconds or ISO 8601) that a post-authentication
   Lambda trigger keeps up to date, e.g. ``attribute:custom:last_sign_in``; read from ListUsers, no
   extra calls.
@@ -36,6 +38,7 @@ from typing_extensions import override
 from identity_ops.aws import AwsClients, aws_errors
 from identity_ops.errors import AwsError, UsageError
 from identity_ops.executor import error_code
+from identity_ops.last_sign_in import DEFAULT_ATTRIBUTE, OPTION, checked_attribute, read_from
 from identity_ops.outcomes import Outcome
 from identity_ops.plan import PlanEntry, UserState
 from identity_ops.pool import describe_pool
@@ -61,8 +64,6 @@ from .planning import (
 
 AUTH_EVENTS = "auth-events"
 ATTRIBUTE_PREFIX = "attribute:"
-#: Stamped at each sign-in by functions/membership.py; read first under the auth-events signal.
-PLATFORM_LAST_SIGN_IN = "custom:last_sign_in"
 MAX_EVENT_PAGES = 10
 UNKNOWN = "last sign-in unknown"
 MAX_WARNINGS = 20
@@ -77,6 +78,7 @@ class InactiveOptions:
     bulk: BulkSettings = field(default_factory=BulkSettings)
     plan: PlanRequest | None = None
     run: RunSettings = field(default_factory=RunSettings)
+    last_sign_in_attribute: str | None = None  # the platform's stamp; None: the default
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,11 @@ class SignIn:
     unreadable: str = ""  # "custom:last_sign_in 'yesterday' is not a timestamp"
 
 
-def signal_description(signal: str) -> str:
+def signal_description(signal: str, stamp: str) -> str:
+    """What the signal reads; ``stamp`` is the platform's sign-in attribute (auth-events)."""
     if signal == AUTH_EVENTS:
         return (
-            f"{PLATFORM_LAST_SIGN_IN} where the platform trigger stamped it, else the newest "
+            f"{read_from(stamp)} where the platform trigger stamped it, else the newest "
             "successful SignIn in AdminListUserAuthEvents (threat protection)"
         )
     return f"timestamp in attribute {signal.removeprefix(ATTRIBUTE_PREFIX)} (kept by a post-authentication trigger)"
@@ -111,6 +114,7 @@ class InactiveOperation(Operation):
         record: DisabledAtRecord,
         days: int,
         signal: str,
+        stamp: str = DEFAULT_ATTRIBUTE,
     ) -> None:
         self.cognito = cognito
         self.events = events
@@ -118,6 +122,7 @@ class InactiveOperation(Operation):
         self.record = record
         self.days = days
         self.signal = signal
+        self.stamp = stamp  # the platform's sign-in attribute, read first under auth-events
         self.cutoff = datetime.now(UTC) - timedelta(days=days)
         self.warnings: list[str] = []
         self._lock = threading.Lock()
@@ -132,7 +137,8 @@ class InactiveOperation(Operation):
 
     def _recorded_sign_in(self, user: PoolUser) -> str:
         """The last sign-in as the plan records it: ISO 8601, ``never``, or ``unknown: why``."""
-        found = _last_sign_in(self.events, self.pool_id, user, self.signal, self.cutoff)
+        events = self.events if self.signal == AUTH_EVENTS else None
+        found = _last_sign_in(events, self.pool_id, user, self.attribute, self.cutoff)
         if found.unreadable:
             with self._lock:
                 if len(self.warnings) < MAX_WARNINGS:
@@ -140,9 +146,16 @@ class InactiveOperation(Operation):
             return f"unknown: {found.unreadable}"
         return iso(found.when)
 
+    @property
+    def attribute(self) -> str:
+        """The attribute read first: the signal's own, or the platform's stamp (auth-events)."""
+        if self.signal.startswith(ATTRIBUTE_PREFIX):
+            return self.signal.removeprefix(ATTRIBUTE_PREFIX)
+        return self.stamp
+
     @override
     def options(self) -> dict[str, Any]:
-        return {"days": self.days, "signal": self.signal}
+        return {"days": self.days, "signal": self.signal, "last_sign_in_attribute": self.stamp}
 
     @override
     def decide(self, candidate: Candidate, state: UserState, user: PoolUser | None) -> Decision:
@@ -178,7 +191,7 @@ class InactiveOperation(Operation):
     @override
     def notes(self) -> list[str]:
         return [
-            f"signal: {signal_description(self.signal)}; inactive = no sign-in since "
+            f"signal: {signal_description(self.signal, self.stamp)}; inactive = no sign-in since "
             f"{self.cutoff:%Y-%m-%d} (never signed in: counted from the creation date)",
             f"disable times are recorded in {self.record.where}",
             *(f"warning: {UNKNOWN}, left alone: {warning}" for warning in self.warnings),
@@ -187,7 +200,9 @@ class InactiveOperation(Operation):
 
 @register("users disable-inactive")
 def _build(context: OperationContext, options: Mapping[str, Any]) -> Operation:
-    record = DisabledAtRecord(context.cognito, context.pool_id, context.schema)
+    record = context.resources.enter_context(
+        DisabledAtRecord(context.cognito, context.pool_id, context.schema)
+    )
     return InactiveOperation(
         context.cognito,
         context.cognito,
@@ -195,6 +210,7 @@ def _build(context: OperationContext, options: Mapping[str, Any]) -> Operation:
         record,
         int(options["days"]),
         str(options["signal"]),
+        str(options.get("last_sign_in_attribute") or DEFAULT_ATTRIBUTE),
     )
 
 
@@ -215,43 +231,41 @@ def run_disable_inactive(
         name = options.signal.removeprefix(ATTRIBUTE_PREFIX)
         if name not in schema.attributes:
             raise UsageError(f"--signal {options.signal}: the pool has no attribute {name!r}")
-    operation = InactiveOperation(
-        cognito,
-        events_client or cognito,
-        pool_id,
-        DisabledAtRecord(cognito, pool_id, schema),
-        options.days,
-        options.signal,
-    )
-    scan = pool_scan(operation.command, cognito, pool_id, options)
-    return run_planned(
-        clients,
-        pool_id,
-        operation,
-        scan.candidates,
-        scan.request,
-        console,
-        scan.settings,
-        schema.estimated_users,
-    )
+        if options.last_sign_in_attribute is not None:
+            raise UsageError(
+                f"{OPTION} is read under --signal auth-events; --signal {options.signal} "
+                "already names the attribute"
+            )
+    stamp = checked_attribute(schema, options.last_sign_in_attribute)
+    with DisabledAtRecord(cognito, pool_id, schema) as record:
+        operation = InactiveOperation(
+            cognito, events_client or cognito, pool_id, record, options.days, options.signal, stamp
+        )
+        scan = pool_scan(operation.command, cognito, pool_id, options)
+        return run_planned(
+            clients,
+            pool_id,
+            operation,
+            scan.candidates,
+            scan.request,
+            console,
+            scan.settings,
+            schema.estimated_users,
+        )
 
 
 def _last_sign_in(
-    events: Any, pool_id: str, user: PoolUser, signal: str, cutoff: datetime
+    events: Any | None, pool_id: str, user: PoolUser, attribute: str, cutoff: datetime
 ) -> SignIn:
+    """The time in ``attribute``; without one, the auth events (``events``: auth-events signal)."""
     if not user.enabled:
         return SignIn()
-    attribute = (
-        signal.removeprefix(ATTRIBUTE_PREFIX)
-        if signal.startswith(ATTRIBUTE_PREFIX)
-        else PLATFORM_LAST_SIGN_IN
-    )
     raw = user.attributes.get(attribute, "")
     try:
         stamped = read_timestamp(raw)
     except ValueError:
         return SignIn(unreadable=f"{attribute} {raw!r} is not a timestamp")
-    if stamped is not None or signal.startswith(ATTRIBUTE_PREFIX):
+    if stamped is not None or events is None:
         return SignIn(stamped)  # the platform stamp is rewritten at every sign-in: newest
     return SignIn(_last_sign_in_from_events(events, pool_id, user.username, cutoff))
 

@@ -27,7 +27,7 @@ from identity_ops.plan import PlanEntry, UserState
 from identity_ops.pool import PoolSchema, describe_pool, list_group_names
 from identity_ops.reports import RunReport
 from identity_ops.rows import RawRow, detect_format, read_rows
-from identity_ops.userstream import PAGE_SIZE, PoolUser, iter_users
+from identity_ops.userstream import PoolUser, group_members, iter_users
 from identity_ops.validation import RowProblem, RowValidator, UserRow
 
 from .apply import RunSettings, plan_request, run_planned
@@ -309,7 +309,9 @@ class LifecycleOperation(Operation):
 
 def _factory(action: Action) -> Callable[[OperationContext, Mapping[str, Any]], Operation]:
     def build(context: OperationContext, _options: Mapping[str, Any]) -> Operation:
-        record = DisabledAtRecord(context.cognito, context.pool_id, context.schema)
+        record = context.resources.enter_context(
+            DisabledAtRecord(context.cognito, context.pool_id, context.schema)
+        )
         return LifecycleOperation(action, context.cognito, context.pool_id, record)
 
     return build
@@ -388,20 +390,20 @@ def run_lifecycle(
         schema = describe_pool(cognito, pool_id)
         check_groups_exist(cognito, pool_id, selection.groups)
     flag_attributes = _checked_flag_attributes(schema, options)
-    operation = LifecycleOperation(
-        action,
-        cognito,
-        pool_id,
-        DisabledAtRecord(cognito, pool_id, schema),
-        count_skipped=selection.named,
-    )
-    request = options.plan or plan_request(
-        operation.command, pool_id, dry_run=options.dry_run, concurrency=options.bulk.concurrency
-    )
-    request = replace(request, selection=selection.describe())
     candidates = _candidates(cognito, pool_id, schema, options, flag_attributes)
     settings = replace(options.run, bulk=options.bulk)
-    report = run_planned(clients, pool_id, operation, candidates, request, console, settings)
+    with DisabledAtRecord(cognito, pool_id, schema) as record:
+        operation = LifecycleOperation(
+            action, cognito, pool_id, record, count_skipped=selection.named
+        )
+        request = options.plan or plan_request(
+            operation.command,
+            pool_id,
+            dry_run=options.dry_run,
+            concurrency=options.bulk.concurrency,
+        )
+        request = replace(request, selection=selection.describe())
+        report = run_planned(clients, pool_id, operation, candidates, request, console, settings)
     source = selection.source
     if source is not None and not report.dry_run:
         reasons = {int(f.item): f.reason for f in report.tally.failures if f.item.isdigit()}
@@ -422,22 +424,6 @@ def check_groups_exist(cognito: Any, pool_id: str, groups: tuple[str, ...]) -> N
             f"--group {', '.join(unknown)}: no such group in {pool_id} "
             f"(groups: {', '.join(sorted(known)) or 'none'})"
         )
-
-
-def iter_group_members(cognito: Any, pool_id: str, group: str) -> Iterator[PoolUser]:
-    """The members of one group, a page at a time (ListUsersInGroup returns UserType).
-
-    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsersInGroup.html
-    """
-    request: dict[str, Any] = {"UserPoolId": pool_id, "GroupName": group, "Limit": PAGE_SIZE}
-    while True:
-        page = cognito.list_users_in_group(**request)
-        for user in page.get("Users", []):
-            yield PoolUser.from_api(user)
-        token = page.get("NextToken")
-        if not token:
-            return
-        request["NextToken"] = token
 
 
 def _checked_flag_attributes(schema: PoolSchema, options: LifecycleOptions) -> dict[str, str]:
@@ -473,7 +459,7 @@ def _candidates(
     elif selection.groups:
         seen: set[str] = set()
         for group in selection.groups:
-            for user in iter_group_members(cognito, pool_id, group):
+            for user in group_members(cognito, pool_id, group):
                 if user.username not in seen:
                     seen.add(user.username)
                     yield Candidate(user.username, user.username, user, params)

@@ -15,10 +15,10 @@ Users that need no change are left out of the plan and counted per reason, so a 
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -29,12 +29,12 @@ from botocore.exceptions import ClientError
 from rich.console import Console
 
 from identity_ops.executor import error_code
-from identity_ops.journal import JOURNAL_DIR, JOURNAL_DIR_ENV
+from identity_ops.journal import journal_dir
 from identity_ops.outcomes import Outcome
-from identity_ops.plan import PlanEntry, PlanHeader, PlanSummary, PlanWriter, UserState
+from identity_ops.plan import Plan, PlanEntry, PlanHeader, PlanWriter, UserState
 from identity_ops.pool import PoolSchema
 from identity_ops.progress import JobProgress
-from identity_ops.userstream import PAGE_SIZE, PoolUser, find_user
+from identity_ops.userstream import PoolUser, find_user, groups_of_user
 
 CHUNK = 200  # users observed in parallel at a time
 
@@ -73,22 +73,6 @@ class NoChange:
 Decision = Change | NoChange
 
 NOT_FOUND = "no such user (UserNotFoundException)"
-
-
-def list_groups_for_user(cognito: Any, pool_id: str, username: str) -> tuple[str, ...]:
-    """Every group of one user, sorted.
-
-    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminListGroupsForUser.html
-    """
-    request: dict[str, Any] = {"UserPoolId": pool_id, "Username": username, "Limit": PAGE_SIZE}
-    names: list[str] = []
-    while True:
-        page = cognito.admin_list_groups_for_user(**request)
-        names.extend(str(group["GroupName"]) for group in page.get("Groups", []))
-        token = page.get("NextToken")
-        if not token:
-            return tuple(sorted(names))
-        request["NextToken"] = token
 
 
 def iso(moment: datetime | None) -> str:
@@ -137,7 +121,7 @@ class Observer:
 
     def _groups(self, username: str) -> tuple[str, ...]:
         try:
-            groups = list_groups_for_user(self.cognito, self.pool_id, username)
+            groups = groups_of_user(self.cognito, self.pool_id, username)
         except ClientError as error:
             if error_code(error) == "UserNotFoundException":
                 return ()
@@ -209,8 +193,9 @@ def write_plan(
     request: PlanRequest,
     console: Console,
     estimated: int | None = None,
-) -> tuple[PlanHeader, PlanSummary, str]:
-    """Observe and decide for every candidate (in parallel chunks), streaming entries to the plan."""
+) -> Plan:
+    """Observe and decide for every candidate (in parallel chunks), streaming entries to the plan;
+    the plan's digest is computed as it is written, so it is never read back to be hashed."""
     header = PlanHeader(operation.command, pool_id, request.selection, operation.options())
     observer = operation.observer()
     with (
@@ -240,7 +225,7 @@ def write_plan(
                         decision.reason,
                     )
                 )
-    return header, writer.summary, writer.sha256
+    return Plan(request.path, header, writer.summary, writer.sha256)
 
 
 def _decide(
@@ -258,16 +243,18 @@ def _chunks(candidates: Iterator[Candidate]) -> Iterator[list[Candidate]]:
 
 def plans_dir() -> Path:
     """Where plans of direct runs are kept (for the audit trail): beside the journals."""
-    return Path(os.environ.get(JOURNAL_DIR_ENV) or JOURNAL_DIR).parent / "plans"
+    return journal_dir().parent / "plans"
 
 
 @dataclass(frozen=True)
 class OperationContext:
-    """What an operation needs to be rebuilt from a plan header by ``apply``."""
+    """What an operation needs to be rebuilt from a plan header by ``apply``; what it opens for
+    the run (the disable-time ledger) goes into ``resources``, closed when the apply ends."""
 
     cognito: Any
     pool_id: str
     schema: PoolSchema
+    resources: ExitStack
 
 
 OperationFactory = Callable[[OperationContext, Mapping[str, Any]], Operation]

@@ -27,8 +27,10 @@ import pytest
 from components.identity_providers import provider_details
 from gate.analyzer import Secret
 from gate.live import inventory as types
+from gate.live.adopt_access import client_section
 from gate.live.adopt_run import AdoptOptions, AdoptResult, run_adopt
-from gate.live.import_file import IDENTITY
+from gate.live.adoption import Adoption
+from gate.live.inventory import IDENTITY, LiveResource
 from gate.plan import STACK_TYPE, Plan, PlannedResource
 from gate.program_runner import start_program
 from gate.stack import find_project, load_stack
@@ -556,3 +558,33 @@ def test_values_the_settings_refuse_are_listed_with_the_live_value(
     assert adopted.identity_pool.clients == ("spa",)
     assert [s.key for s in result.adoption.secrets] == ["oktaClientSecret"]
     assert "never-returned-by-adopt" not in result.config_file.read_text(encoding="utf-8")
+
+
+def test_token_lifetimes_aws_sets_by_default_and_ones_the_settings_refuse() -> None:
+    """A client without validities has AWS's lifetimes (one hour; refresh 30 days), written as
+    they are; a lifetime the settings refuse is listed with the settings' reason and default."""
+    adoption = Adoption(pool_id="eu-west-1_AbC123", region=REGION)
+    spa = {"name": "spa", "readAttributes": ["email"], "writeAttributes": ["name"]}
+    defaults = client_section(
+        LiveResource(types.USER_POOL_CLIENT, "c1", "c1", spa), False, adoption
+    )
+    assert defaults is not None
+    assert defaults["tokens"] == {
+        "accessTokenMinutes": 60,
+        "idTokenMinutes": 60,
+        "refreshTokenHours": 720,
+    }
+    assert adoption.not_expressible == []
+
+    long_lived = {**spa, "name": "kiosk", "accessTokenValidity": 2, "idTokenValidity": 90,
+                  "tokenValidityUnits": {"accessToken": "days", "idToken": "minutes"}}  # fmt: skip
+    section = client_section(
+        LiveResource(types.USER_POOL_CLIENT, "c2", "c2", long_lived), False, adoption
+    )
+    assert section is not None
+    assert section["tokens"]["accessTokenMinutes"] == 15
+    assert section["tokens"]["idTokenMinutes"] == 90
+    [refused] = adoption.not_expressible
+    assert refused.where == "appClients[kiosk].accessTokenValidity"
+    assert refused.live == "2 days"
+    assert refused.reason == "is above the AWS maximum 1440 minutes; the config uses 15"

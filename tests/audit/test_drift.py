@@ -7,9 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from gate.analyzer import UNKNOWN, Secret
+from gate.analyzer import UNKNOWN, ResourceOptionsWire, Secret
 from gate.live import inventory as types
 from gate.live.drift import DRIFT_POLICY, Difference, differences_between
+from gate.live.import_file import import_id, match_plan
+from gate.live.inventory import LiveResource
+from gate.plan import Plan, PlannedResource
 from tests.audit.conftest import Emulator, audit, live_urn
 from tests.audit.prod_pool import create_prod_pool, prod_settings
 from tests.audit.test_findings import answer_moto_gaps
@@ -91,3 +94,35 @@ def test_comparison_rules() -> None:
     differences = list(differences_between(declared, deployed))
 
     assert differences == [Difference("schemas[tenant_id].mutable", False, True)]
+
+
+def test_drift_and_adopt_tell_a_clients_risk_configuration_from_the_pools() -> None:
+    """`pulumi import` names a risk configuration `<pool>` or `<pool>:<client id>`: the one table
+    of naming inputs (`inventory.IDENTITY`) keys it by client id for adopt, as for drift."""
+    pool_id = "eu-west-1_AbC123"
+    settings = {"compromisedCredentialsRiskConfiguration": {"eventFilters": ["SIGN_IN"]}}
+    pool_level = PlannedResource(
+        urn="urn:pulumi:prod::p::aws:cognito/riskConfiguration:RiskConfiguration::ei-prod-risk",
+        type=types.RISK_CONFIGURATION,
+        name="ei-prod-risk",
+        custom=True,
+        parent=None,
+        provider=None,
+        dependencies=(),
+        property_dependencies={},
+        options=ResourceOptionsWire(),
+        inputs={"userPoolId": pool_id, **settings},
+    )
+    planned = Plan("p", "prod", "up", (pool_level,))
+    client_level = LiveResource(
+        types.RISK_CONFIGURATION,
+        pool_id,
+        f"{pool_id} risk configuration",
+        {"userPoolId": pool_id, "clientId": "3abc", **settings},
+    )
+
+    matching = match_plan(planned, [client_level])
+    assert matching.matches == ()  # adopt used to take it for the pool's
+    assert matching.created == (pool_level,)
+    assert matching.unmatched_live == (client_level,)
+    assert import_id(client_level, pool_id) == f"{pool_id}:3abc"

@@ -70,3 +70,22 @@ def test_each_account_is_audited_once(profiles: Emulator, aws_env: str) -> None:
     found = findings(result)
     assert ("cognito-user-pool-mfa-required", urn_a) in found
     assert ("cognito-user-pool-mfa-required", urn_b) in found
+
+
+def test_each_profile_builds_one_session_for_its_check_and_its_reads(
+    profiles: Emulator, aws_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _pool_in("team-a", aws_env)
+    answer_moto_gaps(profiles)
+    built: list[str | None] = []
+    session = boto3.Session
+
+    def counting_session(*args: Any, **kwargs: Any) -> Any:
+        built.append(kwargs.get("profile_name"))
+        return session(*args, **kwargs)
+
+    monkeypatch.setattr(boto3, "Session", counting_session)
+    result = audit(profiles=("team-a", "team-b"))
+
+    assert result.plan.stack == f"111111111111-{REGION}+222222222222-{REGION}"
+    assert sorted(map(str, built)) == ["team-a", "team-b"]  # none built only to check a profile

@@ -163,3 +163,16 @@ def test_the_iam_policy_is_read_only_and_documented() -> None:
         assert operation.startswith(READ_ONLY_PREFIXES), action
     text = DOC.read_text(encoding="utf-8")
     assert refreshed(text) == text, "run: python -m gate.live.docs --write"
+
+
+def test_identity_pool_arns_carry_the_partition_of_the_region() -> None:
+    """An identity pool in a China Region is `arn:aws-cn:...` (the partition from botocore's
+    endpoint data), so the pack's ARN checks see the ARN AWS gives it."""
+    from gate.live.inventory import _identity_pool_arn
+    from gate.live.reader import LiveReader
+
+    arn = _identity_pool_arn(LiveReader(region="cn-north-1"), "123456789012", "cn-north-1:0a1b")
+    assert arn == "arn:aws-cn:cognito-identity:cn-north-1:123456789012:identitypool/cn-north-1:0a1b"
+    assert _identity_pool_arn(LiveReader(region=REGION), "123456789012", f"{REGION}:0a1b") == (
+        f"arn:aws:cognito-identity:{REGION}:123456789012:identitypool/{REGION}:0a1b"
+    )

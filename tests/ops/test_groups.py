@@ -120,3 +120,30 @@ def test_lifecycle_selects_users_by_group(cognito: Any, pool_id: str) -> None:
     unknown = invoke("users", "disable", "--group", "nosuch", "--pool-id", pool_id, "--yes")
     assert unknown.exit_code == 2
     assert "no such group" in unknown.output
+
+
+def test_sync_plans_listed_members_without_looking_them_up_again(
+    aws_env: str, cognito: Any, pool_id: str, tmp_path: Path
+) -> None:
+    from collections import Counter
+
+    from rich.console import Console
+
+    from identity_ops.aws import AwsClients, AwsSettings
+    from identity_ops.jobs.groups import GroupSyncOptions, run_group_sync
+
+    _users(cognito, pool_id, {"ann": ["admins"], "ben": ["staff"], "cat": []})
+    wanted = write_csv(
+        tmp_path / "groups.csv", ["username", "group"], [["ann", "staff"], ["cat", "admins"]]
+    )
+    clients = AwsClients(AwsSettings(region="eu-west-1", endpoint_url=aws_env))
+    sent: Counter[str] = Counter()
+    clients.cognito().meta.events.register(
+        "before-send.cognito-identity-provider",
+        lambda event_name, **_: sent.update([event_name.rsplit(".", 1)[-1]]),
+    )
+    options = GroupSyncOptions(wanted, dry_run=True)
+    report = run_group_sync(clients, pool_id, options, Console(quiet=True))
+    assert report.tally.counts == {"would change groups": 3}  # ann, ben, cat
+    assert sent["ListUsersInGroup"] == 2  # admins, staff: ann and ben listed here
+    assert sent["ListUsers"] == 1  # only cat, whom no group lists, is looked up

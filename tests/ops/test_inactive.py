@@ -19,7 +19,7 @@ from rich.console import Console
 from identity_ops.aws import AwsClients, AwsSettings
 from identity_ops.errors import AwsError
 from identity_ops.jobs.inactive import InactiveOptions, run_disable_inactive
-from tests.ops.conftest import REGION, invoke
+from tests.ops.conftest import REGION, invoke, make_pool
 
 
 def _users(cognito: Any, pool_id: str, attrs: dict[str, str]) -> None:
@@ -137,3 +137,98 @@ def test_unknown_signal_attribute(pool_id: str) -> None:
     )
     assert result.exit_code == 2
     assert "no attribute 'custom:nope'" in result.output
+
+
+def _pool_stamping_signed_in_at(cognito: Any) -> str:
+    """A pool whose stack set ``functions.lastSignInAttribute: signed_in_at``."""
+    return make_pool(
+        cognito,
+        Schema=[
+            {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True},
+            {"Name": "signed_in_at", "AttributeDataType": "String", "Mutable": True},
+        ],
+    )
+
+
+def _stamped(cognito: Any, pool_id: str, stamps: dict[str, datetime]) -> None:
+    for name, when in stamps.items():
+        cognito.admin_create_user(
+            UserPoolId=pool_id,
+            Username=name,
+            MessageAction="SUPPRESS",
+            UserAttributes=[
+                {"Name": "email", "Value": f"{name}@example.com"},
+                {"Name": "custom:signed_in_at", "Value": when.isoformat()},
+            ],
+        )
+
+
+def test_the_platform_stamp_under_another_attribute_is_read_when_named(cognito: Any) -> None:
+    pool_id = _pool_stamping_signed_in_at(cognito)
+    now = datetime.now(UTC)
+    _stamped(cognito, pool_id, {"old": now - timedelta(days=120), "recent": now - timedelta(2)})
+    args = ["users", "disable-inactive", "--days", "60", "--pool-id", pool_id]
+    named = [*args, "--last-sign-in-attribute", "custom:signed_in_at"]
+
+    dry = invoke(*named, "--dry-run", "-o", "json")
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.stdout)["counts"] == {"would be disabled": 1}
+    applied = invoke(*named, "--yes", "-o", "json")
+    assert applied.exit_code == 0, applied.output
+    report = json.loads(applied.stdout)
+    assert report["counts"] == {"disabled": 1}
+    assert any(n.startswith("signal: custom:signed_in_at where") for n in report["notes"])
+    assert cognito.admin_get_user(UserPoolId=pool_id, Username="old")["Enabled"] is False
+    assert cognito.admin_get_user(UserPoolId=pool_id, Username="recent")["Enabled"] is True
+
+
+def test_without_the_option_the_report_names_the_attribute_it_read(
+    aws_env: str, cognito: Any
+) -> None:
+    pool_id = _pool_stamping_signed_in_at(cognito)
+    _stamped(cognito, pool_id, {"old": datetime.now(UTC) - timedelta(days=120)})
+    events_client = boto3.client("cognito-idp", region_name=REGION, endpoint_url=aws_env)
+    stubber = Stubber(events_client)  # custom:last_sign_in is unset: the auth events are asked
+    stubber.add_response(
+        "admin_list_user_auth_events",
+        {"AuthEvents": []},
+        {"UserPoolId": pool_id, "Username": "old", "MaxResults": 60},
+    )
+    clients = AwsClients(AwsSettings(region=REGION, endpoint_url=aws_env, concurrency=1))
+    with stubber:
+        report = run_disable_inactive(
+            clients,
+            pool_id,
+            InactiveOptions(days=60, dry_run=True),
+            Console(quiet=True),
+            events_client=events_client,
+        )
+    stubber.assert_no_pending_responses()
+    assert report.tally.counts == {}  # created today, no sign-in found: not inactive
+    assert any(
+        note.startswith(
+            "signal: custom:last_sign_in (the default; --last-sign-in-attribute names another)"
+        )
+        for note in report.notes
+    ), report.notes
+
+
+def test_last_sign_in_attribute_must_be_a_custom_attribute_of_the_pool(cognito: Any) -> None:
+    pool_id = _pool_stamping_signed_in_at(cognito)
+    for name in ("custom:last_login", "email"):
+        result = invoke(
+            "users", "disable-inactive", "--days", "30", "--pool-id", pool_id, "--dry-run",
+            "--last-sign-in-attribute", name,
+        )  # fmt: skip
+        assert result.exit_code == 2, result.output
+        assert (
+            f"error: --last-sign-in-attribute {name!r}: not a custom attribute of pool {pool_id} "
+            "(its custom attributes: custom:signed_in_at)"
+        ) in result.output
+    both = invoke(
+        "users", "disable-inactive", "--days", "30", "--pool-id", pool_id, "--dry-run",
+        "--signal", "attribute:custom:signed_in_at",
+        "--last-sign-in-attribute", "custom:signed_in_at",
+    )  # fmt: skip
+    assert both.exit_code == 2
+    assert "--signal attribute:custom:signed_in_at already names the attribute" in both.output

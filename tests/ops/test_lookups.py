@@ -204,3 +204,38 @@ def test_list_refuses_filters_listusers_cannot_run(pool_id: str, bad: str) -> No
     assert error["exitCode"] == 2
     assert error["error"].startswith("--filter")
     assert result.stdout == ""
+
+
+def test_users_show_reads_the_last_sign_in_attribute_the_stack_chose(cognito: Any) -> None:
+    pool_id = make_pool(
+        cognito,
+        Schema=[
+            {"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True},
+            {"Name": "signed_in_at", "AttributeDataType": "String", "Mutable": True},
+        ],
+    )
+    cognito.admin_create_user(
+        UserPoolId=pool_id,
+        Username="erin",
+        MessageAction="SUPPRESS",
+        UserAttributes=[
+            {"Name": "email", "Value": "erin@example.com"},
+            {"Name": "custom:signed_in_at", "Value": SIGNED_IN},
+        ],
+    )
+    show = ["users", "show", "erin", "--pool-id", pool_id, "-o", "json"]
+
+    named = invoke(*show, "--last-sign-in-attribute", "custom:signed_in_at")
+    assert named.exit_code == 0, named.output
+    assert json.loads(named.stdout)["last_sign_in"] == SIGNED_IN
+    default = invoke(*show)
+    assert json.loads(default.stdout)["last_sign_in"] == (
+        "unknown (Cognito keeps no sign-in time; custom:last_sign_in (the default; "
+        "--last-sign-in-attribute names another) is not set)"
+    )
+    wrong = invoke(*show, "--last-sign-in-attribute", "custom:signed_in")
+    assert wrong.exit_code == 2
+    assert json.loads(wrong.stderr)["error"] == (
+        f"--last-sign-in-attribute 'custom:signed_in': not a custom attribute of pool {pool_id} "
+        "(its custom attributes: custom:signed_in_at)"
+    )

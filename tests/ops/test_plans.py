@@ -306,3 +306,31 @@ def test_interrupted_apply_resumes_with_nothing_done_twice(
     assert report["resumed_from_journal"] >= 10
     assert report["processed_this_run"] == COUNT - report["resumed_from_journal"]
     assert not any(_enabled(cognito, pool_id, n) for n in names)
+
+
+def test_a_plan_is_read_once_after_it_is_written(
+    cognito: Any, pool_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its digest is computed while writing: a dry run reads the file once to show it, a direct
+    run once to apply it (re-hashing on the way, so a file changed meanwhile is still refused)."""
+    _users(cognito, pool_id, ["ann", "ben"])
+    reads: list[str] = []
+    path_open = Path.open
+
+    def recording_open(path: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if path.name.endswith(".plan.jsonl") and "r" in mode:
+            reads.append(path.name)
+        return path_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", recording_open)
+    for output in ("json", "table"):
+        reads.clear()
+        dry = invoke(
+            "users", "disable", "ann", "ben", "--pool-id", pool_id, "--dry-run", "-o", output
+        )
+        assert dry.exit_code == 0, dry.output
+        assert len(reads) == 1, (output, reads)
+    reads.clear()
+    run = invoke("users", "disable", "ann", "ben", "--pool-id", pool_id, "--yes", "-o", "json")
+    assert json.loads(run.stdout)["counts"] == {"disabled": 2}
+    assert len(reads) == 1, reads

@@ -19,7 +19,9 @@ import pytest
 
 from identity_ops.errors import UsageError
 from identity_ops.ratelimit import (
+    COGNITO_QUOTAS,
     DEFAULT_QUOTAS,
+    IDENTITY_POOL_QUOTAS,
     OPERATION_CATEGORY,
     RateLimiter,
     parse_rate_overrides,
@@ -179,3 +181,16 @@ def test_every_paced_operation_is_a_cognito_operation_in_a_quota_category() -> N
 
     assert set(OPERATION_CATEGORY) <= set(model.operation_names)
     assert set(OPERATION_CATEGORY.values()) == set(DEFAULT_QUOTAS)
+
+
+def test_identity_pool_reads_are_paced_per_operation_only_when_asked() -> None:
+    """Identity pool quotas are per operation (5 RPS each): the live audit's limiter
+    (``COGNITO_QUOTAS``) paces each on its own bucket; identity-ops' default leaves them alone."""
+    model = botocore.session.get_session().get_service_model("cognito-identity")
+    assert set(IDENTITY_POOL_QUOTAS) <= set(model.operation_names)
+    limiter, clock = _limiter(dict(COGNITO_QUOTAS))
+    assert _gaps(_send_times(limiter, clock, "DescribeIdentityPool", 3)) == [0.2, 0.2]
+    start = clock.now
+    assert _send_times(limiter, clock, "GetIdentityPoolRoles", 1) == [start]  # its own bucket
+    assert limiter.bucket_for("DescribeRiskConfiguration") is limiter.bucket_for("ListGroups")
+    assert RateLimiter().bucket_for("DescribeIdentityPool") is None

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from rich.console import Console
 
 from identity_ops.aws import AwsClients, AwsSettings
@@ -164,3 +165,42 @@ def test_cleanup_uses_the_local_ledger_when_the_pool_has_no_attribute(
     applied = invoke("apply", str(plan), "--pool-id", pool_id, "--yes", "-o", "json")
     assert json.loads(applied.stdout)["counts"] == {"deleted": 1}
     assert pool_usernames(cognito, pool_id) == ["new"]
+
+
+def test_the_ledger_is_opened_once_per_run_and_closed_after_it(
+    cognito: Any, pool_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _invited(cognito, pool_id, ["u1", "u2", "u3", "u4"])
+    ledger = tmp_path / "state" / f"disabled-at-{pool_id}.sqlite"
+    opened: list[sqlite3.Connection] = []
+    connect = sqlite3.connect
+
+    def recording_connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection: sqlite3.Connection = connect(database, *args, **kwargs)
+        if str(database) == str(ledger):
+            opened.append(connection)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", recording_connect)
+    disabled = invoke("users", "disable", "u1", "u2", "u3", "u4", "--pool-id", pool_id, "--yes")
+    assert disabled.exit_code == 0, disabled.output
+    assert len(opened) == 1  # four disables recorded through one connection
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        opened[0].execute("SELECT 1")
+    with closing(connect(ledger)) as db:
+        assert {row[0] for row in db.execute("SELECT username FROM disabled")} == {
+            "u1", "u2", "u3", "u4",
+        }  # fmt: skip
+
+    opened.clear()
+    plan = tmp_path / "cleanup.jsonl"
+    made = invoke(
+        "users", "cleanup", "--disabled-for-days", "1", "--pool-id", pool_id, "--plan", str(plan)
+    )
+    assert made.exit_code == 0, made.output
+    assert len(opened) == 1  # four disable times read through one connection
+    applied = invoke("users", "enable", "u1", "u2", "--pool-id", pool_id, "--yes")
+    assert applied.exit_code == 0, applied.output
+    assert len(opened) == 2
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        opened[1].execute("SELECT 1")
