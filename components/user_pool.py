@@ -15,7 +15,7 @@ from components.base import child, type_token
 from components.functions import PlatformTriggers
 from components.web_acl import protect_with_waf
 from settings.access import ResourceServerSettings
-from settings.user_pool import UserPoolSettings
+from settings.user_pool import LOG_GROUP_PREFIX, UserPoolSettings
 
 _TRIGGER_ARGS = {
     "preSignUp": "pre_sign_up",
@@ -186,7 +186,7 @@ class UserPool(pulumi.ComponentResource):
         logging = args.settings.logging
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
-            name=f"/aws/vendedlogs/cognito/{name}",
+            name=f"{LOG_GROUP_PREFIX}{name}",
             retention_in_days=logging.retention_days,
             tags=dict(args.tags),
             opts=child(self, protect=args.protect),

@@ -325,6 +325,12 @@ class Triggers(SettingsModel):
         return self.define_auth_challenge is not None
 
 
+LOG_GROUP_PREFIX = "/aws/vendedlogs/cognito/"
+"""The program's log group for a pool is this prefix and the pool's name prefix: AWS advises a
+`/aws/vendedlogs` path for log delivery destinations
+(https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CloudWatchLogsConfigurationType.html)."""
+
+
 class Logging(SettingsModel):
     """Export user-notification errors and (PLUS tier) user auth events to CloudWatch Logs."""
 

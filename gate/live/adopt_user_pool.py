@@ -10,13 +10,8 @@ from gate.analyzer import UNKNOWN
 from gate.live import inventory as types
 from gate.live.adoption import Adoption, Parts, Section, number, present
 from gate.live.inventory import LiveResource
-from settings.user_pool import STANDARD_ATTRIBUTES, Triggers
+from settings.user_pool import LOG_GROUP_PREFIX, STANDARD_ATTRIBUTES, Triggers
 
-# The log group the program exports to is `/aws/vendedlogs/cognito/<name prefix>`
-# (components/user_pool.py `_log_delivery`, which writes it inline: keep the two equal). AWS
-# advises a `/aws/vendedlogs` path for log delivery destinations
-# (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CloudWatchLogsConfigurationType.html).
-LOG_GROUP_PREFIX: Final = "/aws/vendedlogs/cognito/"
 # Attributes AWS keeps in every schema and fixes itself (the user's `sub`, federated `identities`).
 AWS_MANAGED_ATTRIBUTES: Final = frozenset({"sub", "identities"})
 # The triggers the settings hold by ARN, named as the settings and the wire's `lambdaConfig` both

@@ -11,30 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+from gate.api_reference import operation_page
+
 COGNITO_IDP: Final = "cognito-idp"
 COGNITO_IDENTITY: Final = "cognito-identity"
 IAM: Final = "iam"
 WAFV2: Final = "wafv2"
 CLOUDWATCH: Final = "cloudwatch"
 STS: Final = "sts"
-
-_USER_POOLS_API: Final = (
-    "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference"
-)
-_IDENTITY_POOLS_API: Final = "https://docs.aws.amazon.com/cognitoidentity/latest/APIReference"
-_IAM_API: Final = "https://docs.aws.amazon.com/IAM/latest/APIReference"
-_WAF_API: Final = "https://docs.aws.amazon.com/waf/latest/APIReference"
-_CLOUDWATCH_API: Final = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference"
-_STS_API: Final = "https://docs.aws.amazon.com/STS/latest/APIReference"
-
-_BASES: Final = {
-    COGNITO_IDP: _USER_POOLS_API,
-    COGNITO_IDENTITY: _IDENTITY_POOLS_API,
-    IAM: _IAM_API,
-    WAFV2: _WAF_API,
-    CLOUDWATCH: _CLOUDWATCH_API,
-    STS: _STS_API,
-}
 
 READ_ONLY_PREFIXES: Final = ("Describe", "List", "Get")
 
@@ -63,7 +47,7 @@ class ApiCall:
     @property
     def documentation(self) -> str:
         """The operation's page in the service's API reference."""
-        return f"{_BASES[self.service]}/API_{self.operation}.html"
+        return operation_page(self.service, self.operation)
 
 
 _POOL_POLICIES: Final = (
