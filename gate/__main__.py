@@ -1,5 +1,5 @@
-"""`python -m gate ...`: see `gate.cli`."""
+"""`python -m gate ...`: see `gate.launch` and `gate.cli`."""
 
-from gate.cli import main
+from gate.launch import main
 
 main()

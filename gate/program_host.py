@@ -24,13 +24,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from gate.host_process import CONFIG_FILE_VARIABLE
+
 if TYPE_CHECKING:
     from gate.recording import Registration
 
 
 def main(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-    """Reads the request, runs the program, writes its lines; 0 when the program completed."""
-    request = json.load(stdin)
+    """Imports the SDK, then reads the request, runs the program and writes its lines; 0 when
+    the program completed. A host started early (`gate.host_process`) does its imports while the
+    gate is still reading its options; if no request comes (stdin closes empty), it just ends."""
+    _import_runtime()
+    text = stdin.read()
+    if not text.strip():
+        return 0
+    request = json.loads(text)
     sys.stdout = sys.stderr  # the program's prints must not mix with the JSON lines
 
     def write(line: dict[str, Any]) -> None:
@@ -40,6 +48,15 @@ def main(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
     result = run_program(request, lambda record: write({"registration": record}))
     write({"result": result})
     return 0 if "error" not in result else 3
+
+
+def _import_runtime() -> None:
+    """What every run needs before the program: the SDK, its mock runtime, the recorder."""
+    import pulumi.runtime.mocks
+    import pulumi.runtime.stack  # noqa: F401
+
+    import gate.fake_cloud
+    import gate.recording  # noqa: F401
 
 
 def run_program(
@@ -71,6 +88,10 @@ def run_program(
         )
     )
     os.environ["PULUMI_CONFIG"] = json.dumps(request["config"])
+    if request.get("configFile"):
+        # The program may name the file it was configured from in its errors; the Pulumi CLI
+        # never tells it, the gate does (the file given with --config-file, or the stack's own).
+        os.environ[CONFIG_FILE_VARIABLE] = str(request["configFile"])
     os.environ["PULUMI_CONFIG_SECRET_KEYS"] = json.dumps(request["secretKeys"])
     set_all_config(dict(request["config"]), list(request["secretKeys"]))
 

@@ -9,24 +9,21 @@ start at the same time on the other core.
 from __future__ import annotations
 
 import json
-import os
 import queue
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from gate.errors import ProgramError
+from gate.host_process import spawn_program_host
 from gate.stack import StackConfig
 
 if TYPE_CHECKING:  # the plan model pulls in the SDK; the child must start before that import
     from gate.plan import Plan, PlannedResource
     from gate.registrations import PlanBuilder
 
-GATE_PARENT = Path(__file__).resolve().parent.parent
 PROGRAM_TIMEOUT_SECONDS = 600
 
 
@@ -129,10 +126,6 @@ def plan_of(config: StackConfig, mode: str) -> Plan:
         run.stop()
 
 
-CONFIG_FILE_VARIABLE = "IDENTITY_GATE_CONFIG_FILE"
-"""Environment variable naming the stack settings file the program's config comes from."""
-
-
 def _program_request(
     config: StackConfig, mode: str, organization: str = "organization"
 ) -> dict[str, Any]:
@@ -148,32 +141,6 @@ def _program_request(
         "program": str(config.project.root / "__main__.py"),
         "configFile": str(config.stack_file),
     }
-
-
-def spawn_program_host(request: Mapping[str, Any], cwd: Path) -> subprocess.Popen[str]:
-    """`python -m gate.program_host` in `cwd`, the gate importable, the request already on its
-    stdin (closed, so `communicate()` only reads): the child starts working at once."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(GATE_PARENT), *filter(None, [env.get("PYTHONPATH")])])
-    env.pop("PULUMI_CONFIG", None)
-    if request.get("configFile"):
-        # The program may name the file it was configured from in its errors; the Pulumi CLI
-        # never tells it, the gate does (the file given with --config-file, or the stack's own).
-        env[CONFIG_FILE_VARIABLE] = str(request["configFile"])
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gate.program_host"],
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdin is not None
-    process.stdin.write(json.dumps(request))
-    process.stdin.close()
-    process.stdin = None
-    return process
 
 
 def _parse(line: str) -> dict[str, Any] | None:

@@ -19,6 +19,7 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 from pydantic import ValidationError
 
+from gate.host_process import CONFIG_FILE_VARIABLE
 from settings.base import problem
 from settings.errors import (
     PROJECT,
@@ -34,10 +35,10 @@ from settings.stack import StackSettings
 if TYPE_CHECKING:
     from gate.source_map import SourceMap
 
-# Set by the offline gate (`identity-gate`, gate/program_runner.py) and by anyone who runs the
-# program on a file they chose: the config file the values come from. The Pulumi CLI does not tell
-# a program which file it read (`pulumi up --config-file F` with this variable set to F names F).
-CONFIG_FILE_VARIABLE = "IDENTITY_GATE_CONFIG_FILE"
+# CONFIG_FILE_VARIABLE is set by the offline gate (`identity-gate`, gate/host_process.py) and by
+# anyone who runs the program on a file they chose: the config file the values come from. The
+# Pulumi CLI does not tell a program which file it read (`pulumi up --config-file F` with the
+# variable set to F names F).
 
 _SECTIONS = frozenset(
     field.alias or name

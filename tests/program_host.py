@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gate.program_runner import GATE_PARENT as REPO
-from gate.program_runner import spawn_program_host
+from gate.host_process import GATE_PARENT as REPO
+from gate.host_process import spawn_program_host
 
 
 def run_program_host(program: Path, *, preview: bool, config: dict[str, str] | None = None) -> Any:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -162,3 +164,36 @@ def test_a_pack_that_cannot_start_exits_2_with_its_own_error(tmp_path: Path) -> 
     assert f"the policy pack in {pack} failed: policy pack did not print its port" in run.stderr
     assert "the broken pack refuses to start" in run.stderr
     assert "Traceback (most recent call last):\n  File" not in run.stderr.split("stderr:")[0]
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Processes whose environment carries `marker` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:  # gone, or not ours to read
+            continue
+    return found
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--stack", "nope"), ("--stack", "ok", "--format", "xml"), ("--help",)],
+    ids=["unknown stack", "bad option", "help"],
+)
+def test_the_program_host_started_early_never_outlives_the_gate(
+    args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`preview` starts a program host before the options are read; when the command ends
+    without running the program, that host ends with it."""
+    marker = f"GATE_EARLY_HOST_TEST={uuid.uuid4()}"
+    name, value = marker.split("=")
+    monkeypatch.setenv(name, value)
+    run = run_cli("--cwd", str(FIXTURE_PROJECT), *args)
+    assert run.returncode == (0 if args == ("--help",) else 2)
+    deadline = time.monotonic() + 10
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_with(marker) == []
