@@ -33,6 +33,7 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from gate.pack_process import (
     ENGINE_ADDRESS_PLACEHOLDER,
     PackProcess,
+    PackStack,
     PackStartError,
     StreamDrain,
     start_pack,
@@ -530,22 +531,13 @@ class AnalyzerClient:
         `project`/`stack` fill the `PULUMI_*` variables and the `ConfigureStack` call the engine
         makes when it runs a pack for a stack.
         """
-        pack = start_pack(
-            pack_dir,
-            python,
-            project=project,
-            stack=stack,
-            organization=organization,
-            dry_run=dry_run,
-            stack_config=stack_config,
+        identity = (
+            PackStack(project, stack, organization, dry_run, dict(stack_config or {}))
+            if project is not None and stack is not None
+            else None
         )
         with cls.connect(
-            pack,
-            project=project,
-            stack=stack,
-            organization=organization,
-            dry_run=dry_run,
-            stack_config=stack_config,
+            start_pack(pack_dir, python, identity),
             stack_tags=stack_tags,
             startup_timeout=startup_timeout,
         ) as client:
@@ -557,16 +549,12 @@ class AnalyzerClient:
         cls,
         pack: PackProcess,
         *,
-        project: str | None = None,
-        stack: str | None = None,
-        organization: str | None = None,
-        dry_run: bool = True,
-        stack_config: Mapping[str, str] | None = None,
         stack_tags: Mapping[str, str] | None = None,
         startup_timeout: float = 300.0,
     ) -> Iterator[AnalyzerClient]:
         """Connect to a pack started by `gate.pack_process.start_pack` as the engine does
-        (`Handshake`, `ConfigureStack`); the pack is stopped on exit, also on failure."""
+        (`Handshake`, and `ConfigureStack` for the pack's stack); the pack is stopped on exit,
+        also on failure."""
         try:
             try:
                 port = pack.port(startup_timeout)
@@ -581,10 +569,8 @@ class AnalyzerClient:
                 ) from exc
             client = cls(pack.process, channel, pack.stderr, pack_version(pack.pack_dir))
             client._handshake(pack.pack_dir)
-            if project is not None and stack is not None:
-                client._configure_stack(
-                    project, stack, organization, dry_run, stack_config or {}, stack_tags or {}
-                )
+            if pack.stack is not None:
+                client._configure_stack(pack.stack, stack_tags or {})
             try:
                 yield client
             finally:
@@ -618,21 +604,13 @@ class AnalyzerClient:
             if exc.code() != grpc.StatusCode.UNIMPLEMENTED:
                 raise AnalyzerError(f"policy pack Handshake failed: {exc.details()}") from exc
 
-    def _configure_stack(
-        self,
-        project: str,
-        stack: str,
-        organization: str | None,
-        dry_run: bool,
-        config: Mapping[str, str],
-        tags: Mapping[str, str],
-    ) -> None:
+    def _configure_stack(self, stack: PackStack, tags: Mapping[str, str]) -> None:
         request = analyzer_pb2.AnalyzerStackConfigureRequest(
-            stack=stack,
-            project=project,
-            organization=organization or "",
-            dry_run=dry_run,
-            config=dict(config),
+            stack=stack.stack,
+            project=stack.project,
+            organization=stack.organization or "",
+            dry_run=stack.dry_run,
+            config=dict(stack.config),
             tags=dict(tags),
         )
         try:

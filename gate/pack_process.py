@@ -16,7 +16,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Final
 
@@ -47,13 +47,37 @@ class StreamDrain:
         self._thread.join(timeout)
 
 
+@dataclass(frozen=True)
+class PackStack:
+    """The stack the engine runs a pack for: the `PULUMI_*` variables and `PULUMI_CONFIG` the
+    pack starts with, and what the engine's `ConfigureStack` call tells it."""
+
+    project: str
+    stack: str
+    organization: str | None = None
+    dry_run: bool = True
+    config: Mapping[str, str] = field(default_factory=dict)
+
+    def environment(self) -> dict[str, str]:
+        env = {
+            "PULUMI_PROJECT": self.project,
+            "PULUMI_STACK": self.stack,
+            "PULUMI_DRY_RUN": "true" if self.dry_run else "false",
+        }
+        if self.organization:
+            env["PULUMI_ORGANIZATION"] = self.organization
+        return env
+
+
 @dataclass
 class PackProcess:
-    """A pack process we started; it serves until we stop it, as under the engine."""
+    """A pack process we started (for `stack`, if any); it serves until we stop it, as under
+    the engine."""
 
     pack_dir: Path
     process: subprocess.Popen[bytes]
     stderr: StreamDrain
+    stack: PackStack | None = None
 
     def port(self, timeout: float) -> int:
         """The first stdout line of the pack is its port; anything else means it failed to
@@ -88,34 +112,15 @@ class PackProcess:
 
 
 def start_pack(
-    pack_dir: Path,
-    python: str = sys.executable,
-    *,
-    project: str | None = None,
-    stack: str | None = None,
-    organization: str | None = None,
-    dry_run: bool = True,
-    stack_config: Mapping[str, str] | None = None,
+    pack_dir: Path, python: str = sys.executable, stack: PackStack | None = None
 ) -> PackProcess:
-    """Start the pack in `pack_dir` as `pulumi-analyzer-policy-python` does.
-
-    `project`/`stack` fill the `PULUMI_*` variables the engine sets when it runs a pack for a
-    stack; `stack_config` is the stack's config as `PULUMI_CONFIG`.
-    """
+    """Start the pack in `pack_dir` as `pulumi-analyzer-policy-python` does, for `stack`."""
     pack_dir = Path(pack_dir).resolve()
     env = dict(os.environ)
-    if stack_config:
-        env["PULUMI_CONFIG"] = json.dumps(dict(stack_config))
-    if project is not None and stack is not None:
-        env.update(
-            {
-                "PULUMI_PROJECT": project,
-                "PULUMI_STACK": stack,
-                "PULUMI_DRY_RUN": "true" if dry_run else "false",
-            }
-        )
-        if organization:
-            env["PULUMI_ORGANIZATION"] = organization
+    if stack is not None:
+        if stack.config:
+            env["PULUMI_CONFIG"] = json.dumps(dict(stack.config))
+        env.update(stack.environment())
     process = subprocess.Popen(
         [python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS_PLACEHOLDER, "."],
         cwd=pack_dir,
@@ -125,4 +130,4 @@ def start_pack(
         stderr=subprocess.PIPE,
     )
     assert process.stderr is not None
-    return PackProcess(pack_dir, process, StreamDrain(process.stderr))
+    return PackProcess(pack_dir, process, StreamDrain(process.stderr), stack)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gate.errors import PolicyPackError
-from gate.pack_process import PackProcess, start_pack
+from gate.pack_process import PackProcess, PackStack, start_pack
 from gate.program_runner import ProgramRun, start_program
 from gate.stack import StackConfig, find_project, load_stack
 
@@ -49,10 +49,9 @@ def run_gate(options: GateOptions) -> GateResult:
     runs = [start_program(config, phase) for phase in phases]
     pack = start_pack(
         pack_dir,
-        project=project.name,
-        stack=options.stack,
-        dry_run=options.mode == "preview",
-        stack_config=config.values,
+        stack=PackStack(
+            project.name, options.stack, dry_run=options.mode == "preview", config=config.values
+        ),
     )
     try:
         return _evaluate(options, config, runs, pack, policy_config_file, started)
@@ -91,14 +90,7 @@ def _evaluate(
 
     start_loading_api_models()
     try:
-        with AnalyzerClient.connect(
-            pack,
-            project=config.project.name,
-            stack=options.stack,
-            dry_run=options.mode == "preview",
-            stack_config=config.values,
-            startup_timeout=PACK_STARTUP_TIMEOUT_SECONDS,
-        ) as client:
+        with AnalyzerClient.connect(pack, startup_timeout=PACK_STARTUP_TIMEOUT_SECONDS) as client:
             info = client.info()
             try:
                 policy_config = (
