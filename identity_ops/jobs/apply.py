@@ -301,3 +301,27 @@ def pool_scan(command: str, cognito: Any, pool_id: str, options: PoolScanOptions
     return PoolScan(
         replace(request, selection=selection), candidates, replace(options.run, bulk=options.bulk)
     )
+
+
+def run_pool_scan(
+    clients: AwsClients,
+    pool_id: str,
+    operation: Operation,
+    options: PoolScanOptions,
+    console: Console,
+    estimated: int | None = None,
+) -> RunReport:
+    """Plan and run a whole-pool command (disable-inactive, mfa enforce, cleanup): every user the
+    options' filter selects is a candidate (`pool_scan`), then the path every user-changing
+    command takes (`run_planned`)."""
+    scan = pool_scan(operation.command, clients.cognito(), pool_id, options)
+    return run_planned(
+        clients,
+        pool_id,
+        operation,
+        scan.candidates,
+        scan.request,
+        console,
+        scan.settings,
+        estimated,
+    )

@@ -26,7 +26,7 @@ from identity_ops.pool import describe_pool
 from identity_ops.reports import RunReport
 from identity_ops.userstream import PoolUser
 
-from .apply import RunSettings, pool_scan, run_planned
+from .apply import RunSettings, run_pool_scan
 from .bulk import BulkSettings
 from .disabled_at import DisabledAtRecord
 from .inactive import parse_timestamp
@@ -132,7 +132,4 @@ def run_cleanup(
         schema = describe_pool(cognito, pool_id)
     with DisabledAtRecord(cognito, pool_id, schema) as record:
         operation = CleanupOperation(cognito, pool_id, record, options.disabled_for_days)
-        scan = pool_scan(operation.command, cognito, pool_id, options)
-        return run_planned(
-            clients, pool_id, operation, scan.candidates, scan.request, console, scan.settings
-        )
+        return run_pool_scan(clients, pool_id, operation, options, console)

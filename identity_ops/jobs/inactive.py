@@ -45,7 +45,7 @@ from identity_ops.pool import describe_pool
 from identity_ops.reports import RunReport
 from identity_ops.userstream import PoolUser, read_timestamp
 
-from .apply import RunSettings, pool_scan, run_planned
+from .apply import RunSettings, run_pool_scan
 from .bulk import BulkSettings
 from .disabled_at import DisabledAtRecord
 from .lifecycle import disable_user
@@ -241,17 +241,7 @@ def run_disable_inactive(
         operation = InactiveOperation(
             cognito, events_client or cognito, pool_id, record, options.days, options.signal, stamp
         )
-        scan = pool_scan(operation.command, cognito, pool_id, options)
-        return run_planned(
-            clients,
-            pool_id,
-            operation,
-            scan.candidates,
-            scan.request,
-            console,
-            scan.settings,
-            schema.estimated_users,
-        )
+        return run_pool_scan(clients, pool_id, operation, options, console, schema.estimated_users)
 
 
 def _last_sign_in(

@@ -25,7 +25,7 @@ from identity_ops.pool import describe_pool
 from identity_ops.reports import RunReport
 from identity_ops.userstream import PoolUser
 
-from .apply import RunSettings, pool_scan, run_planned
+from .apply import RunSettings, run_pool_scan
 from .bulk import BulkSettings
 from .planning import (
     Candidate,
@@ -118,17 +118,7 @@ def run_mfa_enforce(
             f"the pool does not enable {' or '.join(wanted).upper()} MFA (enabled: {', '.join(factors) or 'none'})"
         )
     operation = MfaOperation(cognito, pool_id, methods)
-    scan = pool_scan(operation.command, cognito, pool_id, options)
-    report = run_planned(
-        clients,
-        pool_id,
-        operation,
-        scan.candidates,
-        scan.request,
-        console,
-        scan.settings,
-        schema.estimated_users,
-    )
+    report = run_pool_scan(clients, pool_id, operation, options, console, schema.estimated_users)
     if schema.mfa_configuration == "OFF":
         report.notes.append(
             "the pool's MFA configuration is OFF: preferences take effect only once the stack sets it to ON or OPTIONAL"
