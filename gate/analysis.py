@@ -170,7 +170,8 @@ def to_analyzer_resource(
 
 
 def controls_of(policy: PolicyMeta | None) -> list[str]:
-    """The compliance controls a policy maps to: its framework reference and its tags."""
+    """The compliance controls a policy maps to: its framework reference and its tags but the
+    AWS pages (areas, peer checks, standards)."""
     if policy is None:
         return []
     controls: list[str] = []
@@ -186,7 +187,7 @@ def controls_of(policy: PolicyMeta | None) -> list[str]:
         )
         if framework:
             controls.append(framework)
-    controls.extend(tag for tag in policy.tags if tag not in controls)
+    controls.extend(tag for tag in policy.control_tags if tag not in controls)
     return controls
 
 

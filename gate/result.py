@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from gate.analysis import Finding, PhaseAnalysis, controls_of, policy_index
-from gate.analyzer import AWS_DOC_TAG, AnalyzerInfo, PolicyMeta
+from gate.analyzer import AnalyzerInfo, PolicyMeta
 from gate.api_check import GATE_CHECKS
 from gate.plan import Plan, PlannedResource, ProgramLine
 from gate.stack import StackConfig
@@ -105,9 +105,7 @@ class GateResult:
 
     def controls(self, finding: Finding) -> list[str]:
         """The finding's framework, area, peer checks and standards (its AWS pages aside)."""
-        policy = self.policy(finding.policy_name)
-        pages = {f"{AWS_DOC_TAG}:{page}" for page in policy.aws_documentation} if policy else set()
-        return [control for control in controls_of(policy) if control not in pages]
+        return controls_of(self.policy(finding.policy_name))
 
     def aws_documentation(self, finding: Finding) -> tuple[str, ...]:
         """The AWS pages the finding's policy rests on, primary first (from the analyzer info)."""
