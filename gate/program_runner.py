@@ -14,7 +14,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from gate.errors import ProgramError
 from gate.host_process import spawn_program_host
@@ -88,7 +88,10 @@ class ProgramRun:
         """The recorded plan; raises `ProgramError` with the program's own message on failure."""
         for _ in self.resources():
             pass
-        self.process.wait()
+        try:
+            self.process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            self._timed_out()
         assert self._builder is not None
         if not isinstance(self._result, dict):
             self._stderr_reader.join(timeout=5)
@@ -105,10 +108,11 @@ class ProgramRun:
         try:
             return self._lines.get(timeout=max(0.0, self._deadline - time.monotonic()))
         except queue.Empty:
-            self.stop()
-            raise ProgramError(
-                f"the program did not finish within {PROGRAM_TIMEOUT_SECONDS} s"
-            ) from None
+            self._timed_out()
+
+    def _timed_out(self) -> NoReturn:
+        self.stop()
+        raise ProgramError(f"the program did not finish within {PROGRAM_TIMEOUT_SECONDS} s")
 
 
 def start_program(config: StackConfig, mode: str, organization: str = "organization") -> ProgramRun:

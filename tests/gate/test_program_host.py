@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
+
+from gate import program_runner
+from gate.errors import ProgramError
+from gate.stack import find_project, load_stack
 from tests.program_host import run_program_host
 
 MANY = 400
@@ -39,3 +45,28 @@ def test_hundreds_of_resources_register_in_program_order(tmp_path: Path) -> None
         "thing-399",
         "thing-7",
     ]
+
+
+def test_a_program_that_never_ends_is_stopped_at_the_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A program that hangs after registering its first resource is stopped when the time is
+    up, with a message saying so; its resource came through before that (streamed)."""
+    (tmp_path / "Pulumi.yaml").write_text("name: hangs\nruntime: python\n", encoding="utf-8")
+    (tmp_path / "Pulumi.test.yaml").write_text("config: {}\n", encoding="utf-8")
+    (tmp_path / "__main__.py").write_text(
+        "import time\nimport pulumi\n\n"
+        'first = pulumi.CustomResource("test:index:Thing", "first", {})\n'
+        "first.urn.apply(lambda _: time.sleep(60))  # once the engine has the resource\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(program_runner, "PROGRAM_TIMEOUT_SECONDS", 3)
+    run = program_runner.start_program(load_stack(find_project(tmp_path), "test", None), "preview")
+    started = time.monotonic()
+    names = []
+    with pytest.raises(ProgramError, match="the program did not finish within 3 s"):
+        for resource in run.resources():
+            names.append(resource.name)
+    assert time.monotonic() - started < 30
+    assert run.process.poll() is not None  # stopped, not left running
+    assert "first" in names
