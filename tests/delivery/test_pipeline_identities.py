@@ -285,8 +285,14 @@ def test_pull_requests_cannot_assume_the_preview_role_unless_the_stack_opts_in()
     assert subjects == [f"repo:{REPOSITORY}:ref:refs/heads/main"]
 
 
+# identity_ops/paging.py's helpers take the operation by its API name (`items(client,
+# "ListUsers", ...)`): botocore's paginator sends it.
+PAGING_HELPERS = frozenset({"pages", "items", "largest_page"})
+
+
 def identity_ops_cognito_actions() -> set[str]:
-    """IAM actions for every Cognito user-pool operation named anywhere in identity_ops/."""
+    """IAM actions for every Cognito user-pool operation identity_ops/ calls: a client method
+    (`cognito.admin_get_user`) or an operation handed to a paging helper."""
     model = botocore.session.get_session().get_service_model("cognito-idp")
     operations = {xform_name(name): name for name in model.operation_names}
     used: set[str] = set()
@@ -295,7 +301,20 @@ def identity_ops_cognito_actions() -> set[str]:
             word = node.attr if isinstance(node, ast.Attribute) else getattr(node, "value", None)
             if isinstance(word, str) and word in operations:
                 used.add(operations[word])
+            if _paged_operation(node) in model.operation_names:
+                used.add(str(_paged_operation(node)))
     return {f"cognito-idp:{name}" for name in used - TOKEN_AUTHORIZED}
+
+
+def _paged_operation(node: ast.AST) -> str | None:
+    """`"ListUsers"` in `items(cognito, "ListUsers", "Users", ...)`."""
+    if not isinstance(node, ast.Call) or len(node.args) < 2:
+        return None
+    name = node.func.id if isinstance(node.func, ast.Name) else None
+    operation = node.args[1]
+    if name in PAGING_HELPERS and isinstance(operation, ast.Constant):
+        return str(operation.value)
+    return None
 
 
 def test_the_operator_role_allows_exactly_identity_ops_calls_on_this_pool_only(
