@@ -563,7 +563,9 @@ def info(client: AnalyzerClient) -> AnalyzerInfo:
     return client.info()
 
 
-def test_controls_join_the_framework_and_add_each_tag_once_but_aws_pages(info: AnalyzerInfo) -> None:
+def test_controls_join_the_framework_and_add_each_tag_once_but_aws_pages(
+    info: AnalyzerInfo,
+) -> None:
     policies = policy_index(info)
     assert set(policies) == {policy.name for policy in info.policies}
     assert controls_of(policies["probe-revocation-on"]) == [

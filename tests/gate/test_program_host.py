@@ -63,10 +63,9 @@ def test_a_program_that_never_ends_is_stopped_at_the_timeout(
     monkeypatch.setattr(program_runner, "PROGRAM_TIMEOUT_SECONDS", 3)
     run = program_runner.start_program(load_stack(find_project(tmp_path), "test", None), "preview")
     started = time.monotonic()
-    names = []
+    names: list[str] = []
     with pytest.raises(ProgramError, match="the program did not finish within 3 s"):
-        for resource in run.resources():
-            names.append(resource.name)
+        names.extend(resource.name for resource in run.resources())
     assert time.monotonic() - started < 30
     assert run.process.poll() is not None  # stopped, not left running
     assert "first" in names

@@ -13,10 +13,11 @@ import pulumi
 import pytest
 import yaml
 
+from gate.host_process import CONFIG_FILE_VARIABLE
 from gate.stack import find_project, load_stack
 from settings import StackConfigError, load_stack_settings
 from settings.deployment import cognito_regions
-from settings.loader import CONFIG_FILE_VARIABLE, config_source
+from settings.loader import config_source
 from tests.infra.harness import ROOT, ProgramRun, run_program, stack_document, to_raw
 
 Edit = Callable[[dict[str, Any]], None]
