@@ -7,14 +7,14 @@ the pool's `signInPolicy.allowedFirstAuthFactors` (SignInPolicyType; PASSWORD on
 When PASSWORD is among them, the client accepts the SELECT_CHALLENGE answer PASSWORD with the
 password itself in the request (RespondToAuthChallenge ChallengeResponses), next to PASSWORD_SRP:
 the same exposure as ALLOW_USER_PASSWORD_AUTH, which `cognito-client-no-password-auth-flows` bans.
-There is no setting that keeps PASSWORD_SRP and drops PASSWORD, and AWS requires PASSWORD to stay an
-allowed first factor (CDK AllowedFirstAuthFactors: "This must be true"), so a pool outside the stack
-is judged as allowing it.
+There is no setting that keeps PASSWORD_SRP and drops PASSWORD. A pool may leave PASSWORD out of its
+first factors (passkeys or one-time codes only): SignInPolicyType lists it as one valid value among
+four, with no rule that it stay (only the CDK's L2 construct insists on `password: true`). A pool
+outside the stack is judged by the API's default, PASSWORD only.
 
 https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html
 https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignInPolicyType.html
 https://docs.aws.amazon.com/cognito/latest/developerguide/authentication-flows-selection-sdk.html
-https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cognito.AllowedFirstAuthFactors.html
 """
 
 from __future__ import annotations
@@ -84,9 +84,8 @@ USER_AUTH_PASSWORD = stack_policy(
         "medium",
         "Remove ALLOW_USER_AUTH from `explicitAuthFlows` and sign in with ALLOW_USER_SRP_AUTH; "
         "with ALLOW_USER_AUTH and PASSWORD in the pool's `signInPolicy.allowedFirstAuthFactors` "
-        "(always, as AWS requires it) the client accepts the password itself. AWS: "
-        "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/"
-        "API_UserPoolClientType.html",
+        "(the only first factor when it is unset) the client accepts the password itself. A pool "
+        "that offers only passkeys or one-time codes (no PASSWORD) passes.",
         controls=Controls(asvs="10.4.4", others=("rfc9700:2.4",)),
         config={
             "allowConfidentialClients": boolean(

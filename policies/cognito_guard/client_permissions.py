@@ -95,9 +95,7 @@ ADMIN_SCOPE_ON_PUBLIC_CLIENT = resource_policy(
         "Public app clients must not request the aws.cognito.signin.user.admin scope.",
         "medium",
         "Remove aws.cognito.signin.user.admin from `allowedOauthScopes` of clients without a "
-        "secret; let a back end call the self-service APIs. AWS: "
-        "https://docs.aws.amazon.com/cognito/latest/developerguide/"
-        "amazon-cognito-user-pools-using-the-access-token.html",
+        "secret; let a back end call the self-service APIs.",
     ),
     rt.APP_CLIENTS,
     check_admin_scope_on_public_client,
@@ -111,9 +109,7 @@ EXPLICIT_READ_ATTRIBUTES = resource_policy(
         "App clients that sign users in must list the attributes they may read.",
         "low",
         "Set `readAttributes` to the attributes the app needs (for example email, "
-        "email_verified, name). AWS (UserPoolClientType ReadAttributes): "
-        "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/"
-        "API_UserPoolClientType.html",
+        "email_verified, name).",
     ),
     rt.APP_CLIENTS,
     check_explicit_read_attributes,

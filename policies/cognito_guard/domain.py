@@ -122,9 +122,7 @@ CUSTOM_DOMAIN_CERTIFICATE = stack_policy(
         "A custom user pool domain must use an ACM certificate in us-east-1.",
         "high",
         "Request (and validate) an ACM certificate for the domain in us-east-1 and set it as "
-        "`certificateArn` of the `aws.cognito.UserPoolDomain`. AWS: "
-        "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/"
-        "API_CreateUserPoolDomain.html",
+        "`certificateArn` of the `aws.cognito.UserPoolDomain`.",
     ),
     check_custom_domain_certificate,
 )
@@ -137,9 +135,7 @@ MANAGED_LOGIN_VERSION = resource_policy(
         "The user pool domain must pin the expected managed-login version.",
         "low",
         "Set `managedLoginVersion` on the `aws.cognito.UserPoolDomain` to the configured version "
-        "(2, managed login, needs the Essentials or Plus tier; 1 is the classic hosted UI). AWS: "
-        "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/"
-        "API_CreateUserPoolDomain.html",
+        "(2, managed login, needs the Essentials or Plus tier; 1 is the classic hosted UI).",
         config={
             "requiredVersion": integer(
                 2,

@@ -58,9 +58,7 @@ EMAIL_DELIVERY = resource_policy(
         "User pools must send email through their own SES identity, not Cognito's capped default.",
         "medium",
         "Set `emailConfiguration.emailSendingAccount` to DEVELOPER with `sourceArn` naming a "
-        "verified SES identity (or attach a custom email sender trigger). AWS: "
-        "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/"
-        "API_EmailConfigurationType.html",
+        "verified SES identity (or attach a custom email sender trigger).",
     ),
     [rt.USER_POOL],
     check_email_sending_account,

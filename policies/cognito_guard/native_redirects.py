@@ -105,9 +105,7 @@ NATIVE_REDIRECTS = resource_policy(
         "medium",
         "Use a reverse-DNS scheme of a domain you control (com.example.app:/callback, RFC 8252 "
         "s7.1) or a claimed https URL (universal/app links); keep http://localhost and "
-        "http://127.0.0.1 to development profiles (`allowLoopback`). AWS (CallbackURLs): "
-        "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/"
-        "API_CreateUserPoolClient.html",
+        "http://127.0.0.1 to development profiles (`allowLoopback`).",
         controls=Controls(asvs="10.4.1", others=("rfc8252:7.1", "rfc8252:7.3")),
         config={
             "allowLoopback": boolean(

@@ -377,8 +377,6 @@ REFERENCES: Final[Mapping[str, References]] = MappingProxyType(
                 CLIENT,
                 f"{_API}API_SignInPolicyType.html",
                 f"{_DG}authentication-flows-selection-sdk.html",
-                "https://docs.aws.amazon.com/cdk/api/v2/docs/"
-                "aws-cdk-lib.aws_cognito.AllowedFirstAuthFactors.html",
             )
         ),
         "cognito-user-pool-waf-rules": References(

@@ -46,9 +46,7 @@ CASE_INSENSITIVE_USERNAMES = resource_policy(
         "medium",
         "Set `usernameConfiguration.caseSensitive` to false when the pool is created. The setting "
         "is immutable (the provider marks it ForceNew): on an existing pool the change replaces "
-        "the pool and deletes all users, so plan a user migration first. AWS: "
-        "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/"
-        "API_UsernameConfigurationType.html",
+        "the pool and deletes all users, so plan a user migration first.",
     ),
     [rt.USER_POOL],
     check_case_insensitive_usernames,

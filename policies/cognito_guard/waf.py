@@ -212,9 +212,7 @@ WEB_ACL_CONTENTS = stack_policy(
         "medium",
         "In the web ACL associated with the pool, add a rate-based rule (aggregateKeyType IP) "
         "with action block and the AWS managed rule group AWSManagedRulesAmazonIpReputationList "
-        "with overrideAction none (no count overrides). AWS: "
-        "https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-waf.html and "
-        "https://docs.aws.amazon.com/waf/latest/APIReference/API_OverrideAction.html",
+        "with overrideAction none (no count overrides).",
         controls=Controls(pci_dss="8.3.4 (compensating control)"),
         config={
             "requiredManagedRuleGroups": string_list(
