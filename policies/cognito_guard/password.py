@@ -23,10 +23,10 @@ from cognito_guard.framework import (
     resource_policy,
     string_list,
 )
+from cognito_guard.threat_protection import pool_tier
 
 AWS_DEFAULT_MINIMUM_LENGTH: Final = 8
 AWS_DEFAULT_TEMPORARY_DAYS: Final = 7
-DEFAULT_TIER: Final = "ESSENTIALS"  # UserPoolTier's API default
 LITE_TIER: Final = "LITE"
 
 CHARACTER_CLASSES: Final = {
@@ -112,7 +112,7 @@ def check_history(pool: Resource, config: Config) -> Iterator[str]:
     # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_PasswordPolicyType.html
     size = pool.props.number("passwordPolicy", "passwordHistorySize", default=0)
     assert size is not None
-    tier = pool.props.text("userPoolTier", default=DEFAULT_TIER)
+    tier = pool_tier(pool)
     if size < config["minimumHistory"]:
         shown = (
             f"{size:g}" if pool.props.has("passwordPolicy", "passwordHistorySize") else "not set"

@@ -101,8 +101,10 @@ def check_custom_auth_protection(pool: Resource, config: Config) -> Iterator[str
         )
 
 
-def _tier(pool: Resource) -> str:
-    """The pool's feature plan (UserPoolTier defaults to ESSENTIALS)."""
+def pool_tier(pool: Resource) -> str:
+    """The pool's feature plan (UserPoolTier defaults to ESSENTIALS); a value that is none of
+    AWS's plans is a malformed value.
+    https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html"""
     tier = pool.props.text("userPoolTier", default="ESSENTIALS")
     assert tier is not None
     _rank(tier, TIERS, ("userPoolTier",))
@@ -111,7 +113,7 @@ def _tier(pool: Resource) -> str:
 
 def check_tier(pool: Resource, config: Config) -> Iterator[str]:
     # What each plan adds: https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-sign-in-feature-plans.html
-    tier, required = _tier(pool), config["requiredTier"]
+    tier, required = pool_tier(pool), config["requiredTier"]
     if TIERS.index(tier) < TIERS.index(required):
         above = TIERS[TIERS.index(tier) + 1 : TIERS.index(required) + 1]
         missing = "; ".join(TIER_FEATURES[t] for t in above)
@@ -137,7 +139,7 @@ def check_trigger_versions(pool: Resource, _config: Config) -> Iterator[str]:
         return
     if version not in PRE_TOKEN_VERSIONS:
         raise Malformed(path, version, " or ".join(PRE_TOKEN_VERSIONS))
-    tier = _tier(pool)
+    tier = pool_tier(pool)
     if version != "V1_0" and tier == "LITE":
         yield (
             f"The pre token generation trigger uses event version {version} (access-token "
