@@ -63,16 +63,22 @@ format: $(STAMP) ## Apply ruff's formatting and safe fixes.
 local-aws: $(STAMP) ## Run the local AWS emulator for the `local` stack: moto_server on 127.0.0.1:4566 (Ctrl-C stops it).
 	$(VENV)/bin/moto_server -H 127.0.0.1 -p $(LOCAL_AWS_PORT)
 
-bench: $(STAMP) ## Print the benchmark numbers (gate timings, import throughput, live audit of 100 pools).
+bench: $(STAMP) ## Print the benchmark numbers (gate timings, import throughput, planning memory, live audit of 100 pools).
 	$(PY) bench/gate_timing.py
 	$(PY) bench/ops_import.py --aws-like
 	$(PY) bench/ops_export.py
+	$(PY) bench/ops_plan.py
 	$(PY) bench/audit_pools.py
 
-# Mutation testing of the identity-ops core (docs/testing.md); not part of `make test` or CI: each
-# module takes minutes on 2 cores. mutmut (config: setup.cfg [mutmut]) runs niced in a scratch copy
-# of the tree, so its `mutants/` folder never lands in the repository; then one score per module.
-MUTATE ?= identity_ops.srp identity_ops.validation identity_ops.ratelimit identity_ops.executor gate.analysis gate.result
+# Mutation testing of the riskiest logic (docs/testing.md); not part of `make test` or CI: each
+# module takes minutes on 2 cores (the pack about 10, the settings about 60). mutmut (config:
+# setup.cfg [mutmut]) runs niced in a scratch copy of the tree, so its `mutants/` folder never lands
+# in the repository; then one score per module and one per package.
+# The pack imports itself as `cognito_guard` (policies/ on sys.path) and mutmut names a mutant after
+# its file's path, so the scratch copy links the package to the top level; its catalog reads the
+# README beside the package (policies/README.md), placed beside the mutated copy.
+MUTATE ?= identity_ops.srp identity_ops.validation identity_ops.ratelimit identity_ops.executor gate.analysis gate.result \
+	cognito_guard settings
 MUTATION_DIR ?= /tmp/$(notdir $(CURDIR))-mutation
 MUTMUT := $(CURDIR)/$(VENV)/bin/mutmut
 
@@ -80,13 +86,16 @@ mutation: $(STAMP) ## Mutation score per module (MUTATE=identity_ops.srp for one
 	rm -rf $(MUTATION_DIR) && mkdir -p $(MUTATION_DIR)
 	tar --exclude=./.venv --exclude=./.git --exclude='./.*cache' --exclude=./.hypothesis -cf - . \
 		| tar -xf - -C $(MUTATION_DIR)
+	cd $(MUTATION_DIR) && ln -s policies/cognito_guard cognito_guard && mkdir mutants \
+		&& cp policies/README.md mutants/README.md
 	cd $(MUTATION_DIR) && for module in $(MUTATE); do \
 		nice -n 19 $(MUTMUT) run "$$module.*" >/dev/null || exit 1; done
 	cd $(MUTATION_DIR) && $(MUTMUT) results --all true | awk -F': ' \
 		'$$2 == "not checked" { next } \
-		 { split($$1, name, "."); module = name[1] "." name[2]; sub(/^ +/, "", module); \
-		   total[module]++; if ($$2 == "killed" || $$2 == "timeout") killed[module]++ } \
-		 END { for (m in total) printf "%-26s %4d/%-4d mutants killed (%.0f%%)\n", \
+		 { split($$1, name, "."); sub(/^ +/, "", name[1]); dead = $$2 == "killed" || $$2 == "timeout"; \
+		   module = name[1] "." name[2]; total[module]++; killed[module] += dead; \
+		   package = name[1] " (all)"; total[package]++; killed[package] += dead } \
+		 END { for (m in total) printf "%-34s %4d/%-4d mutants killed (%.0f%%)\n", \
 		   m, killed[m], total[m], 100 * killed[m] / total[m] }' | sort
 	@echo "survivors: cd $(MUTATION_DIR) && $(MUTMUT) results  (then: $(MUTMUT) show NAME)"
 

@@ -2,9 +2,9 @@
 
 `mfaConfiguration` defaults to OFF. The provider turns on SMS MFA when `smsConfiguration` is set,
 TOTP with `softwareTokenMfaConfiguration.enabled`, and email MFA with `emailMfaConfiguration`.
-Every pool accepts passwords: AWS requires PASSWORD among `signInPolicy.allowedFirstAuthFactors`
-(https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_cognito.AllowedFirstAuthFactors.html,
-"This must be true"), so Security Hub Cognito.5 applies to every pool.
+Security Hub Cognito.5 (MFA required) is judged on every pool: PASSWORD is a first factor unless
+`signInPolicy.allowedFirstAuthFactors` leaves it out, and the API's default keeps it in
+(https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SignInPolicyType.html).
 """
 
 from __future__ import annotations
@@ -78,6 +78,8 @@ def check_factor_configured(pool: Resource, _config: Config) -> Iterator[str]:
 
 
 RECOVERY_CHANNELS: Final = {"SMS": "verified_phone_number", "EMAIL": "verified_email"}
+SAFE_RECOVERY: Final = ("verified_email", "admin_only")
+"""Recovery mechanisms to suggest, unless an MFA factor uses them (admin_only never does)."""
 
 
 def check_recovery_channel(pool: Resource, _config: Config) -> Iterator[str]:
@@ -90,7 +92,11 @@ def check_recovery_channel(pool: Resource, _config: Config) -> Iterator[str]:
         str(m.get("name"))
         for m in pool.props.records("accountRecoverySetting", "recoveryMechanisms")
     ]
-    for factor in enabled_factors(pool):
+    factors = enabled_factors(pool)
+    # What to recover through instead: a channel no enabled factor uses (never email when email
+    # is a factor too).
+    safe = [c for c in SAFE_RECOVERY if c not in {RECOVERY_CHANNELS.get(f) for f in factors}]
+    for factor in factors:
         channel = RECOVERY_CHANNELS.get(factor)
         if channel not in mechanisms:
             continue
@@ -104,7 +110,7 @@ def check_recovery_channel(pool: Resource, _config: Config) -> Iterator[str]:
             f"Account recovery uses `{channel}` while {factor} is also an MFA factor: one "
             f"{'phone' if factor == 'SMS' else 'mailbox'} would both reset the password and pass "
             f"MFA, so AWS refuses that channel to users with {factor} MFA and {fallback}. Recover "
-            "through a channel that is not an MFA factor (verified_email, or admin_only)."
+            f"through a channel that is not an MFA factor ({', or '.join(safe)})."
         )
 
 

@@ -9,8 +9,11 @@ the signature object), decoded by the SDK's own `deserialize_properties`, and wr
 from __future__ import annotations
 
 import copy
+import importlib
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from google.protobuf import json_format
@@ -31,6 +34,31 @@ from cognito_guard.props import materialize
 from gate.analyzer import AnalyzerResource, encode_properties
 
 PROJECT = "enterprise-identity"
+
+
+def fresh_pack() -> dict[str, ModuleType]:
+    """The pack's modules imported anew, as the pack process imports them when the CLI starts it.
+
+    Every policy object is built when its module is imported, so a test that judges the pack as
+    imported at collection never runs the builders (`resource_policy`, `Meta.sdk_kwargs`, the
+    config schema helpers) inside itself: mutation testing, which switches a mutant on only while
+    a test runs, could not tell a broken builder from a good one. The modules returned here were
+    executed inside the calling test; the ones the other tests use are put back untouched.
+    """
+    saved = {name: module for name, module in sys.modules.items() if _is_pack_module(name)}
+    for name in saved:
+        del sys.modules[name]
+    try:
+        importlib.import_module("cognito_guard.catalog")
+        return {name: module for name, module in sys.modules.items() if _is_pack_module(name)}
+    finally:
+        for name in [name for name in sys.modules if _is_pack_module(name)]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+
+
+def _is_pack_module(name: str) -> bool:
+    return name == "cognito_guard" or name.startswith("cognito_guard.")
 
 
 def urn_of(type_token: str, name: str) -> str:
