@@ -176,14 +176,6 @@ class Resource:
     dependencies: tuple[str, ...] = ()
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def depends_on(self, other: Resource, *properties: str) -> bool:
-        """True when this resource's inputs reference `other` (through `properties` if given)."""
-        if properties:
-            return any(other.urn in self.property_dependencies.get(p, ()) for p in properties)
-        return other.urn in self.dependencies or any(
-            other.urn in urns for urns in self.property_dependencies.values()
-        )
-
 
 @dataclass(frozen=True)
 class Finding:
