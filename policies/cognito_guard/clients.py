@@ -20,6 +20,7 @@ from cognito_guard.framework import (
     Controls,
     Resource,
     boolean,
+    counted,
     integer,
     policy_meta,
     resource_policy,
@@ -74,10 +75,10 @@ def lifetime_minutes(
 
 def _duration(minutes: float) -> str:
     if minutes >= 1440 and minutes % 1440 == 0:
-        return f"{minutes / 1440:g} days"
+        return counted(minutes / 1440, "day")
     if minutes >= 60 and minutes % 60 == 0:
-        return f"{minutes / 60:g} hours"
-    return f"{minutes:g} minutes"
+        return counted(minutes / 60, "hour")
+    return counted(minutes, "minute")
 
 
 def check_prevent_user_existence_errors(client: Resource, _config: Config) -> Iterator[str]:

@@ -111,6 +111,12 @@ class Controls:
 # --- config schema property builders (the engine validates these keywords) -------------------
 
 
+def counted(amount: float, unit: str) -> str:
+    """`1 day`, `12 days`, `0.5 days`: a number in a message, with its unit, singular only for
+    exactly one."""
+    return f"{amount:g} {unit}{'' if amount == 1 else 's'}"
+
+
 def integer(
     default: int, description: str, *, minimum: int = 0, maximum: int | None = None
 ) -> JsonSchema:

@@ -19,6 +19,7 @@ from cognito_guard.framework import (
     Meta,
     Resource,
     boolean,
+    counted,
     integer,
     resource_policy,
     string_list,
@@ -101,7 +102,7 @@ def check_temporary_validity(pool: Resource, config: Config) -> Iterator[str]:
     assert days is not None
     if days > config["maximumDays"]:
         yield (
-            f"Temporary passwords stay valid {days:g} days "
+            f"Temporary passwords stay valid {counted(days, 'day')} "
             f"(`passwordPolicy.temporaryPasswordValidityDays`); allow at most "
             f"{config['maximumDays']}."
         )

@@ -86,7 +86,7 @@ ROWS = [
         "fortnights",
         "malformed",
     ),
-    Row(clients.TOKEN_LIFETIMES, C, WEB, "accessTokenValidity", 1440, "Access tokens live 1 days"),
+    Row(clients.TOKEN_LIFETIMES, C, WEB, "accessTokenValidity", 1440, "Access tokens live 1 day"),
     Row(
         clients.TOKEN_LIFETIMES,
         C,
@@ -102,7 +102,7 @@ ROWS = [
         WEB,
         "accessTokenValidity",
         REMOVE,
-        "Access tokens live 1 hours",
+        "Access tokens live 1 hour",
         {"maximumAccessTokenMinutes": 15},
     ),
     Row(clients.AUTH_SESSION, C, WEB, "authSessionValidity", 15, "is 15 minutes"),

@@ -336,7 +336,7 @@ LIFETIMES = [
         },
         [
             "Access tokens live 2 hours; they cannot be revoked before they expire. Set "
-            "`accessTokenValidity` to at most 1 hours."
+            "`accessTokenValidity` to at most 1 hour."
         ],
     ),
     Edge(
@@ -350,7 +350,7 @@ LIFETIMES = [
         ),
         [
             "Access tokens live 90 minutes; they cannot be revoked before they expire. Set "
-            "`accessTokenValidity` to at most 1 hours."
+            "`accessTokenValidity` to at most 1 hour."
         ],
     ),
     Edge(

@@ -141,7 +141,7 @@ CASES = [
         "tokenValidityUnits.refreshToken",
         "days",
         [
-            "Refresh tokens live 12 days; a stolen one keeps a session alive that long. Set `refreshTokenValidity` (with `tokenValidityUnits.refreshToken`) to at most 1 days."
+            "Refresh tokens live 12 days; a stolen one keeps a session alive that long. Set `refreshTokenValidity` (with `tokenValidityUnits.refreshToken`) to at most 1 day."
         ],
         config={"maximumHours": 24},
     ),
@@ -173,7 +173,7 @@ CASES = [
         "accessTokenValidity",
         1440,
         [
-            "Access tokens live 1 days; they cannot be revoked before they expire. Set `accessTokenValidity` to at most 1 hours."
+            "Access tokens live 1 day; they cannot be revoked before they expire. Set `accessTokenValidity` to at most 1 hour."
         ],
     ),
     Said(
@@ -183,7 +183,7 @@ CASES = [
         "tokenValidityUnits.idToken",
         "hours",
         [
-            "ID tokens live 15 hours; they cannot be revoked before they expire. Set `idTokenValidity` to at most 1 hours."
+            "ID tokens live 15 hours; they cannot be revoked before they expire. Set `idTokenValidity` to at most 1 hour."
         ],
     ),
     Said(
@@ -193,7 +193,7 @@ CASES = [
         "accessTokenValidity",
         REMOVE,
         [
-            "Access tokens live 1 hours; they cannot be revoked before they expire. Set `accessTokenValidity` to at most 15 minutes."
+            "Access tokens live 1 hour; they cannot be revoked before they expire. Set `accessTokenValidity` to at most 15 minutes."
         ],
         config={"maximumAccessTokenMinutes": 15},
     ),
@@ -1474,7 +1474,7 @@ CASES = [
         "passwordPolicy.temporaryPasswordValidityDays",
         1,
         [
-            "Temporary passwords stay valid 1 days (`passwordPolicy.temporaryPasswordValidityDays`); allow at most 0."
+            "Temporary passwords stay valid 1 day (`passwordPolicy.temporaryPasswordValidityDays`); allow at most 0."
         ],
         config={"maximumDays": 0},
     ),
