@@ -29,7 +29,10 @@ class FaultInjector:
         error_rate: float = 0.0,
         seed: int = 7,
         limit_exceeded_for: set[str] | None = None,
+        most_in_a_row: int | None = None,
     ) -> None:
+        """`most_in_a_row`: the most faults one call (operation and username) gets in a row
+        before a send goes through, so that retries, not luck, decide how long a test takes."""
         self.operations = operations
         self.throttle_rate = throttle_rate
         self.error_rate = error_rate
@@ -38,6 +41,8 @@ class FaultInjector:
         self._lock = threading.Lock()
         self.injected: Counter[str] = Counter()
         self.sends: Counter[str] = Counter()
+        self.most_in_a_row = most_in_a_row
+        self._in_a_row: Counter[str] = Counter()
 
     def attach(self, client: Any) -> None:
         client.meta.events.register_first("before-send.cognito-identity-provider", self.before_send)
@@ -55,7 +60,15 @@ class FaultInjector:
                 return error_response(
                     request.url, 400, "LimitExceededException", "Exceeded daily email limit"
                 )
+            call = f"{operation}:{username}"
             roll = self._random.random()
+            if roll < self.throttle_rate + self.error_rate:
+                self._in_a_row[call] += 1
+            if roll >= self.throttle_rate + self.error_rate or (
+                self.most_in_a_row is not None and self._in_a_row[call] > self.most_in_a_row
+            ):
+                self._in_a_row[call] = 0
+                return None
         if roll < self.throttle_rate:
             self.injected["TooManyRequestsException"] += 1
             return error_response(request.url, 400, "TooManyRequestsException", "Rate exceeded")

@@ -37,7 +37,10 @@ def test_throttling_and_server_errors_lose_no_row(
 ) -> None:
     clients = _clients(aws_env)
     faults = FaultInjector(
-        {"AdminCreateUser", "AdminAddUserToGroup"}, throttle_rate=0.3, error_rate=0.1
+        {"AdminCreateUser", "AdminAddUserToGroup"},
+        throttle_rate=0.3,
+        error_rate=0.1,
+        most_in_a_row=2,
     )
     faults.attach(clients.cognito())
     report = _run(clients, pool_id, _source(tmp_path, 40))
