@@ -106,9 +106,9 @@ def format_problem(source: ConfigSource | str, problem: ConfigProblem) -> str:
     return f"{prefix} {problem.message}"
 
 
-def _allowed(ctx: dict[str, Any]) -> str:
-    expected = str(ctx.get("expected", ""))
-    return expected.replace("'", '"')
+def _allowed(ctx: dict[str, Any], key: str = "expected") -> str:
+    """pydantic's list of allowed values, quoted as the messages quote values (`"SAML"`)."""
+    return str(ctx.get(key, "")).replace("'", '"')
 
 
 def problem_from_pydantic(error: Any, base: KeyPath) -> ConfigProblem:
@@ -139,7 +139,7 @@ def problem_from_pydantic(error: Any, base: KeyPath) -> ConfigProblem:
         "too_short": f"has too few items; at least {ctx.get('min_length')} are required",
         "too_long": f"has too many items; at most {ctx.get('max_length')} are allowed",
         "string_pattern_mismatch": f"does not match the allowed pattern {ctx.get('pattern')}",
-        "union_tag_invalid": f"is not a known type; allowed: {ctx.get('expected_tags')}",
+        "union_tag_invalid": f"is not a known type; allowed: {_allowed(ctx, 'expected_tags')}",
         "union_tag_not_found": "is required (it selects the kind of entry)",
     }
     if kind in messages:

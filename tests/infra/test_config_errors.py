@@ -102,7 +102,7 @@ CASES: list[tuple[str, Edit, str]] = [
     ("missing required", lambda d: d[P + "userPool"].pop("name"),
      "Pulumi.prod.yaml: enterprise-identity:userPool.name: is required"),
     ("unknown provider type", set_in("identityProviders", (0, "type"), "LDAP"),
-     'Pulumi.prod.yaml: enterprise-identity:identityProviders[0].type: "LDAP" is not a known type; allowed:'),
+     'Pulumi.prod.yaml: enterprise-identity:identityProviders[0].type: "LDAP" is not a known type; allowed: "SAML", "OIDC", "Google", "Facebook", "SignInWithApple", "LoginWithAmazon"'),
     ("missing region", lambda d: d.pop("aws:region"), "Pulumi.prod.yaml: aws:region: is required"),
     ("bad region", lambda d: d.update({"aws:region": "mars-1"}), 'Pulumi.prod.yaml: aws:region: "mars-1" is not a region where Amazon Cognito user pools exist (botocore endpoint data); Cognito regions: af-south-1,'),
     ("region typo", lambda d: d.update({"aws:region": "eu-westt-1"}), 'Pulumi.prod.yaml: aws:region: "eu-westt-1" is not a region where Amazon Cognito user pools exist (botocore endpoint data); did you mean eu-west-1?'),
