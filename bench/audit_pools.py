@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, Final
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "policies"))
 
 import identity_ops.aws
 from bench.ops_support import (
@@ -55,6 +56,7 @@ from bench.ops_support import (
     request_params,
     sleep_overshoot,
 )
+from cognito_guard.monitoring import THREAT_METRICS, USAGE_METRICS
 from gate.live.calls import AUDIT_CALLS
 from gate.live.run import AuditOptions, run_audit
 from gate.result import GateResult
@@ -100,17 +102,11 @@ IDENTITY_POOL_OPERATION_RPS: Final[Mapping[str, float]] = {
 BURST: Final = 5.0  # AWS does not publish its burst; one is needed for clock jitter
 
 CLIENTS_PER_POOL: Final = (4, 5)
+# The metrics the pack's monitoring policy asks alarms for; the threat ones in the second of the two
+# spellings AWS's pages use (the pack accepts both, the program uses the first).
 ALARM_METRICS: Final = (
-    "SignInSuccesses",
-    "SignInThrottles",
-    "SignUpSuccesses",
-    "SignUpThrottles",
-    "TokenRefreshSuccesses",
-    "TokenRefreshThrottles",
-    "FederationSuccesses",
-    "FederationThrottles",
-    "CompromisedCredentialsRisk",
-    "AccountTakeOverRisk",
+    *USAGE_METRICS,
+    *(spellings[-1] for spellings in THREAT_METRICS.values()),
 )
 ALARM_PAGE: Final = 50  # DescribeAlarms' default page size
 LIST_PAGE: Final = 60

@@ -45,6 +45,7 @@ from identity_ops.journal import Entry, Journal
 from identity_ops.outcomes import Failure, Outcome, Tally
 from identity_ops.progress import JobProgress
 from identity_ops.ratelimit import RateLimiter
+from tests.ops.fake_clock import FakeClock
 
 REGION = "eu-west-1"
 POOL_ID = "eu-west-1_Executor1"
@@ -253,17 +254,6 @@ def test_each_throttle_slows_its_quota_category_and_the_success_restores_it(
 
     # AdminAddUserToGroup is a UserUpdate operation: 10 -> 8 -> 6.4 RPS, then one success
     assert limiter.current_rates()["UserUpdate"] == pytest.approx(6.4 * 1.01 + 0.01)
-
-
-@dataclass
-class FakeClock:
-    now: float = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def test_the_backoff_is_exponential_with_full_jitter_and_a_cap() -> None:

@@ -25,20 +25,8 @@ from identity_ops.journal import Journal
 from identity_ops.outcomes import Outcome
 from identity_ops.ratelimit import RateLimiter
 from tests.ops.conftest import REGION, pool_usernames, write_csv
+from tests.ops.fake_clock import FakeClock
 from tests.ops.faults import ThrottleBurst
-
-
-@dataclass
-class FakeClock:
-    """Monotonic time that moves only when someone sleeps."""
-
-    now: float = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass

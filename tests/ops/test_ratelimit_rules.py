@@ -12,7 +12,6 @@ every mutant in a moment.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
 
 import botocore.session
 import pytest
@@ -26,6 +25,7 @@ from identity_ops.ratelimit import (
     RateLimiter,
     parse_rate_overrides,
 )
+from tests.ops.fake_clock import FakeClock
 
 #: The user pool categories on AWS's quotas page, in its order (the oracle for the flag's message).
 QUOTA_PAGE_CATEGORIES = (
@@ -33,21 +33,6 @@ QUOTA_PAGE_CATEGORIES = (
     "UserResourceRead, UserResourceUpdate, UserList, UserToken, UserPoolRead, "
     "UserPoolResourceRead, UserPoolResourceUpdate, UserPoolClientRead"
 )
-
-
-@dataclass
-class FakeClock:
-    """Monotonic time that moves only when the limiter sleeps; every sleep is recorded."""
-
-    now: float = 0.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def _limiter(rates: dict[str, float]) -> tuple[RateLimiter, FakeClock]:
