@@ -30,7 +30,10 @@ REGION = "eu-west-1"
 
 class ServerBucket:
     """AWS's side of a quota: `rate` requests a second with a small burst; no token, no answer
-    (the front that asks answers TooManyRequestsException). AWS does not publish its bursts."""
+    (the front that asks answers TooManyRequestsException). Cognito's quotas are requests per
+    second per category or operation, and publish no burst
+    (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html), so each front picks
+    a small one for clock jitter."""
 
     def __init__(self, rate: float, burst: float) -> None:
         self.rate, self.burst = rate, burst
