@@ -79,16 +79,13 @@ class PlanBuilder:
     def finish(self, stack_outputs: Mapping[str, Any]) -> Plan:
         """The whole plan: the stack's outputs (known only at the end) on the root resource, every
         resource in a stable tree order."""
+        outputs = decode_wire(stack_outputs)
         resources = [
-            replace(resource, outputs=decode_wire(stack_outputs))
-            if resource.type == STACK_TYPE
-            else resource
+            replace(resource, outputs=outputs) if resource.type == STACK_TYPE else resource
             for resource in self._resources
         ]
         ordered = _tree_order([*self._providers.values(), *resources])
-        return Plan(
-            self._project, self._stack, self._mode, tuple(ordered), decode_wire(stack_outputs)
-        )
+        return Plan(self._project, self._stack, self._mode, tuple(ordered), outputs)
 
 
 def provider_reference_urn(reference: str | None) -> str | None:
