@@ -1,16 +1,24 @@
 """The `identity-gate` and `python -m gate` entry point: starts a program host before anything
-else when the command is `preview` (see `gate.host_process`), then runs the CLI (`gate.cli`)."""
+else when the command is `preview` (see `gate.host_process`), runs the CLI (`gate.cli`), and
+ends the process without the interpreter's teardown (see `gate.short_lived`)."""
 
 from __future__ import annotations
 
 import sys
 
+from gate.short_lived import collect_less_often, exit_code, exit_now
+
 
 def main() -> None:
+    collect_less_often()
     if sys.argv[1:2] == ["preview"] and not {"-h", "--help"} & set(sys.argv[2:]):
         from gate.host_process import start_host_early
 
         start_host_early()
     from gate.cli import main as cli_main
 
-    cli_main()
+    try:
+        cli_main()
+    except SystemExit as done:
+        exit_now(exit_code(done))
+    exit_now(0)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from gate.host_process import CONFIG_FILE_VARIABLE
+from gate.short_lived import collect_less_often, exit_now
 
 if TYPE_CHECKING:
     from gate.recording import Registration
@@ -34,6 +35,7 @@ def main(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
     """Imports the SDK, then reads the request, runs the program and writes its lines; 0 when
     the program completed. A host started early (`gate.host_process`) does its imports while the
     gate is still reading its options; if no request comes (stdin closes empty), it just ends."""
+    collect_less_often()
     _import_runtime()
     text = stdin.read()
     if not text.strip():
@@ -164,4 +166,4 @@ def project_file(filename: str, project_root: Path) -> str | None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    exit_now(main())

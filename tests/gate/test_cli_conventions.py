@@ -15,6 +15,7 @@ import sys
 import pytest
 
 from cli_conventions import version
+from gate.short_lived import exit_code
 from tests.gate.conftest import FIXTURE_PACK, FIXTURE_PROJECT, REPO
 
 ANSI_ESCAPE = "\x1b["
@@ -131,3 +132,16 @@ def test_version_of_a_tree_that_was_never_installed(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(metadata, "version", missing)
     assert version() == "0+unknown"
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "printed"),
+    [(None, 0, ""), (0, 0, ""), (1, 1, ""), (2, 2, ""), ("error: broken", 1, "error: broken\n")],
+)
+def test_the_gate_ends_with_the_status_sys_exit_would_give(
+    code: object, status: int, printed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`gate.launch` ends the process with `os._exit` (no teardown); the status it passes is the
+    one `sys.exit(code)` would have ended with, a message included."""
+    assert exit_code(SystemExit(code)) == status
+    assert capsys.readouterr().err == printed
