@@ -316,15 +316,7 @@ MORE_FINDINGS: dict[str, list[tuple[str, str]]] = {
     "provider-mapping-not-a-map": [
         (
             "`attributeMapping` has the malformed value ['email'] (expected a map of user-pool attribute to claim), so this setting cannot be verified; fix the value.",
-            "portal",
-        ),
-        (
-            "`attributeMapping` has the malformed value ['email'] (expected a map of user-pool attribute to claim), so this setting cannot be verified; fix the value.",
-            "console",
-        ),
-        (
-            "`attributeMapping` has the malformed value ['email'] (expected a map of user-pool attribute to claim), so this setting cannot be verified; fix the value.",
-            "field-app",
+            "corporate-saml",
         ),
     ],
     "auth-role-without-amr": [
