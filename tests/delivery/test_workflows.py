@@ -170,10 +170,11 @@ def test_the_gate_publishes_sarif_summary_and_comment_whatever_its_verdict() -> 
     comment = pr["comment"]
     assert comment["needs"] == "gate"
     assert "always()" in comment["if"]
-    assert comment["permissions"] == {"pull-requests": "write"}
+    assert comment["permissions"] == {"contents": "read", "pull-requests": "write"}
+    (checkout,) = steps_using(comment, "actions/checkout")
+    assert checkout["with"] == {"persist-credentials": False, "sparse-checkout": ".github/scripts"}
     script = steps_using(comment, "actions/github-script")[0]["with"]["script"]
-    assert "updateComment" in script
-    assert "createComment" in script
+    assert "upsertComment(" in script  # what it posts: tests/delivery/test_pr_comment.py
 
 
 def test_checks_run_the_readme_test_command_without_credentials() -> None:
@@ -255,8 +256,7 @@ def test_pull_requests_get_a_real_preview_only_of_stacks_whose_role_prs_may_hold
     assert comment["if"] == "always() && !cancelled()"
     script = comment["with"]["script"]
     assert "cloud-preview:${stack}" in script  # one comment per stack, found by its marker
-    assert "updateComment" in script
-    assert "createComment" in script
+    assert "upsertComment(" in script  # what it posts: tests/delivery/test_pr_comment.py
     for stack in cloud_stacks():
         assert (ROOT / "policies" / "config" / f"{stack}.json").is_file()
 
