@@ -77,12 +77,16 @@ class AppClientSettings(SettingsModel):
                     list(self.scopes),
                     "of a machine client must be resource-server scopes only (identifier/scope), at least one",
                 )
-            if self.callback_urls or self.logout_urls:
-                yield problem(
-                    "callbackUrls",
-                    list(self.callback_urls),
-                    "are not used by machine clients (client credentials); remove them",
-                )
+            for key, urls in (
+                ("callbackUrls", self.callback_urls),
+                ("logoutUrls", self.logout_urls),
+            ):
+                if urls:
+                    yield problem(
+                        key,
+                        list(urls),
+                        "are not used by machine clients (client credentials); remove them",
+                    )
         elif self.kind == "web" and not self.callback_urls:
             yield problem(
                 "callbackUrls", [], "are required for a web client (authorization-code flow)"
@@ -126,8 +130,8 @@ def url_problem(url: str, kind: ClientKind) -> str | None:
     if match is None or "*" in url or "#" in url:
         return "is not an absolute URL without wildcards or fragments"
     scheme, host = match["scheme"], match["host"]
-    if scheme == "https" and host:
-        return None
+    if scheme == "https":
+        return None if host else "is not an absolute URL without wildcards or fragments"
     if scheme == "http":
         if host in _LOCAL_HOSTS:
             return "uses http://; use https://localhost (http callbacks are refused even for localhost)"

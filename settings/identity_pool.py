@@ -69,7 +69,7 @@ class IdentityPoolSettings(SettingsModel):
         if self.guest_role is not None and not self.allow_guest_access:
             yield problem(
                 "guestRole",
-                "set",
+                None,
                 "is only used when allowGuestAccess is true (guest access is off)",
             )
         seen: set[str] = set()

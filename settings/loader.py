@@ -125,7 +125,13 @@ def _secret_problems(
             has_value=False,
         )
         if not name.startswith("aws:")
-        else ConfigProblem((name,), "is not a known setting", has_value=False)
+        # `enterprise-identity:aws:region` is not `aws:region`: name the key as written.
+        else ConfigProblem(
+            (f"{PROJECT}:{name}",),
+            f"is not a known setting; AWS provider settings are written without the {PROJECT}: "
+            f"namespace ({name})",
+            has_value=False,
+        )
         for name in sorted(others)
         if name not in references
     ]

@@ -68,8 +68,14 @@ class EmailFactor(SettingsModel):
     message: str = "Your sign-in code is {####}."
 
     def cross_checks(self) -> Iterator[ConfigProblem]:
+        # EmailMfaConfigType.Message: 6-20000 characters containing the {####} placeholder.
+        # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailMfaConfigType.html
         if "{####}" not in self.message or len(self.message) > 20000:
-            yield problem("message", self.message, "must contain {####} (the code)")
+            yield problem(
+                "message",
+                self.message,
+                "must contain {####} (the code) and be at most 20000 characters",
+            )
 
 
 class MfaSettings(SettingsModel):

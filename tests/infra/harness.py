@@ -11,18 +11,20 @@ from __future__ import annotations
 import copy
 import functools
 import runpy
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
 import pulumi
+import pytest
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from gate.plan import STACK_TYPE
 from gate.recording import RecordingMonitor, Registration
 from gate.stack import SECRET_PLACEHOLDER, read_yaml, wire_config
+from settings import StackConfigError, StackSettings, load_stack_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "enterprise-identity"
@@ -51,6 +53,40 @@ def to_raw(config: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
 
 def stack_raw(stack: str) -> dict[str, str]:
     return to_raw(stack_document(stack))[0]
+
+
+# --- the real stack file edited at one place, loaded as the program loads it -------------------
+
+NAMESPACE = f"{PROJECT}:"
+"""The project's config namespace, as every settings key in a stack file starts."""
+PROD_FILE = "Pulumi.prod.yaml: "
+"""How each settings error line about the prod stack file starts (no key positions known)."""
+Edit = Callable[[dict[str, Any]], None]
+"""A change to a stack file's ``config:`` mapping, made in place."""
+
+
+def edited_raw(edit: Edit, stack: str = "prod") -> dict[str, str]:
+    """The stack's real config with ``edit`` applied, in the form the engine hands a program."""
+    document = stack_document(stack)
+    edit(document)
+    return to_raw(document)[0]
+
+
+def edited_settings(edit: Edit, stack: str = "prod") -> StackSettings:
+    """The settings the program would read from the edited stack file."""
+    return load_stack_settings(stack, edited_raw(edit, stack))
+
+
+def error_lines(edit: Edit, stack: str = "prod") -> list[str]:
+    """The lines of the settings error the edited stack file must produce."""
+    with pytest.raises(StackConfigError) as caught:
+        edited_settings(edit, stack)
+    return str(caught.value).splitlines()
+
+
+def set_section(section: str, **values: Any) -> Edit:
+    """An edit that replaces the ``enterprise-identity:<section>`` key with ``values``."""
+    return lambda document: document.update({NAMESPACE + section: values})
 
 
 @dataclass

@@ -18,43 +18,31 @@ The AWS and GitHub rules behind them:
 
 from __future__ import annotations
 
-import copy
 import importlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from settings import StackConfigError, StackSettings, load_stack_settings
-from tests.infra.harness import run_program, stack_document, to_raw
+from tests.infra.harness import (
+    NAMESPACE,
+    PROD_FILE,
+    Edit,
+    edited_raw,
+    edited_settings,
+    error_lines,
+    run_program,
+    set_section,
+    stack_document,
+    to_raw,
+)
 from tests.infra.test_settings_boundaries import RANGES
 from tests.infra.test_tenant_chain import packaged_directory
 
-P = "enterprise-identity:"
-F = "Pulumi.prod.yaml: "
-Edit = Callable[[dict[str, Any]], None]
-
-
-def _document(edit: Edit) -> dict[str, str]:
-    document = copy.deepcopy(stack_document("prod"))
-    edit(document)
-    return to_raw(document)[0]
-
-
-def _settings(edit: Edit) -> StackSettings:
-    return load_stack_settings("prod", _document(edit))
-
-
-def _lines(edit: Edit) -> list[str]:
-    with pytest.raises(StackConfigError) as caught:
-        _settings(edit)
-    return str(caught.value).splitlines()
-
-
-def _set(section: str, **values: Any) -> Edit:
-    return lambda document: document.update({P + section: values})
+P = NAMESPACE
+F = PROD_FILE
 
 
 PIPELINES = {
@@ -65,7 +53,7 @@ PIPELINES = {
 
 
 def _pipelines(**changes: Any) -> Edit:
-    return _set("pipelines", **{**PIPELINES, **changes})
+    return set_section("pipelines", **{**PIPELINES, **changes})
 
 
 def _without_tenants_with(**functions: Any) -> Edit:
@@ -129,12 +117,12 @@ CASES: list[tuple[str, Edit, list[str]]] = [
     ("session-of-13-hours", _pipelines(maxSessionHours=13),
      [f"{F}{P}pipelines.maxSessionHours: 13 is above the maximum 12"]),
     # domain: a prefix or a custom domain
-    ("custom-domain-not-dns", _set("domain", customDomain={"domainName": "Auth_Example"}),
+    ("custom-domain-not-dns", set_section("domain", customDomain={"domainName": "Auth_Example"}),
      [f'{F}{P}domain.customDomain.domainName: "Auth_Example" is not a lower-case DNS name such '
       "as auth.example.com"]),
-    ("prefix-and-custom-domain", _set("domain", prefix="acme-auth", customDomain={"domainName": "auth.example.com"}),
+    ("prefix-and-custom-domain", set_section("domain", prefix="acme-auth", customDomain={"domainName": "auth.example.com"}),
      [f'{F}{P}domain.prefix: "acme-auth" set exactly one of prefix and customDomain']),
-    ("neither-prefix-nor-custom-domain", _set("domain"),
+    ("neither-prefix-nor-custom-domain", set_section("domain"),
      [f"{F}{P}domain.prefix: set exactly one of prefix and customDomain"]),
     # social identity providers: their secrets live in `secure:` config keys
     ("google-secret", _provider({"type": "Google", "clientId": "g", "clientSecretKey": "googleSecret"}),
@@ -163,14 +151,14 @@ CASES: list[tuple[str, Edit, list[str]]] = [
      [f'{F}{P}tenants[1].sso.attributeMapping.custom:tenant_id: "tenant" must not be mapped: a '
       "tenant's identity provider would assert which tenant its users belong to (any tenant); "
       "the tenant comes from the provider they sign in through"]),
-    ("functions-off-with-tenants", _set("functions", enabled=False),
+    ("functions-off-with-tenants", set_section("functions", enabled=False),
      [f"{F}{P}functions.enabled: false must be on when tenants are configured: only the pre token "
       "generation function puts a federated user's tenant into their tokens (remove the key or "
       "set true)"]),
     ("last-sign-in-without-functions", _without_tenants_with(lastSignInAttribute="last_sign_in"),
      [f'{F}{P}functions.lastSignInAttribute: "last_sign_in" is only recorded by the platform '
       "functions; set functions.enabled: true"]),
-    ("last-sign-in-not-declared", _set("functions", lastSignInAttribute="last_sign_in"),
+    ("last-sign-in-not-declared", set_section("functions", lastSignInAttribute="last_sign_in"),
      [f'{F}{P}functions.lastSignInAttribute: "last_sign_in" is not a custom attribute of the pool; '
       "declare it under userPool.schema.customAttributes (type String, mutable: true)"]),
     ("trigger-taken-by-the-platform", lambda d: d[P + "userPool"].update(triggers={"preTokenGeneration": LAMBDA}),
@@ -213,11 +201,11 @@ CASES: list[tuple[str, Edit, list[str]]] = [
 
 @pytest.mark.parametrize(("edit", "lines"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_the_error_reads_exactly(edit: Edit, lines: list[str]) -> None:
-    assert _lines(edit) == lines
+    assert error_lines(edit) == lines
 
 
 def test_a_pipelines_section_with_only_the_required_keys_gets_the_safe_defaults() -> None:
-    pipelines = _settings(_pipelines()).pipelines
+    pipelines = edited_settings(_pipelines()).pipelines
     assert pipelines is not None
     assert pipelines.repository == "acme/identity"
     assert pipelines.deploy.environment == "prod"
@@ -228,7 +216,9 @@ def test_a_pipelines_section_with_only_the_required_keys_gets_the_safe_defaults(
 
 
 def test_a_custom_domain_replaces_the_prefix() -> None:
-    domain = _settings(_set("domain", customDomain={"domainName": "auth.example.com"})).domain
+    domain = edited_settings(
+        set_section("domain", customDomain={"domainName": "auth.example.com"})
+    ).domain
     assert domain is not None
     assert domain.prefix is None
     assert domain.custom_domain is not None
@@ -261,7 +251,7 @@ fresh_settings = pytest.fixture(_fresh_settings)
 
 def _fresh_lines(fresh: Any, edit: Edit) -> list[str]:
     try:
-        fresh.load_stack_settings("prod", _document(edit))
+        fresh.load_stack_settings("prod", edited_raw(edit))
     except fresh.StackConfigError as error:
         return str(error).splitlines()
     return []
