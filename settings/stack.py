@@ -143,8 +143,9 @@ class StackSettings(SettingsModel):
 
     @cached_property
     def monitored_federations(self) -> tuple[tuple[str, str], ...]:
-        """(client, identity provider) pairs whose federation metrics the alarms watch."""
-        clients = {c.name: c for c in self.app_clients}
+        """(client, identity provider) pairs whose federation metrics the alarms watch (a
+        tenant's own client, when listed, with its tenant's provider)."""
+        clients = {c.name: c for c in self.all_app_clients}
         return tuple(
             (name, provider)
             for name in self.monitored_clients
@@ -184,11 +185,10 @@ class StackSettings(SettingsModel):
                     yield ConfigProblem(
                         ("tenants", index, "appClient", *found.path), found.message, found.value
                     )
-        unknown = [
-            name
-            for name in self.monitored_clients
-            if name not in {c.name for c in self.app_clients}
-        ]
+        # Tenants' own clients are app clients of the stack too (`tenant-<id>`): they may be
+        # watched, like they may be listed in identityPool.clients.
+        deployed = {c.name for c in self.all_app_clients}
+        unknown = [name for name in self.monitored_clients if name not in deployed]
         for name in unknown:
             yield problem(("monitoring", "clients"), name, "is not an app client of this stack")
         if (

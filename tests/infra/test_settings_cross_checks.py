@@ -493,8 +493,7 @@ STACK: list[tuple[str, Edit, list[str]]] = [
     ("10001-groups", append("groups", *({"name": f"g{i}"} for i in range(9996))),
      [f"{FP}groups: 10001 groups (including tenants') exceed the AWS quota of 10000 per user pool"]),
     ("monitored-client-unknown", update("monitoring", clients=["portal", "ghost", "tenant-contoso"]),
-     [f'{FP}monitoring.clients: "ghost" is not an app client of this stack',
-      f'{FP}monitoring.clients: "tenant-contoso" is not an app client of this stack']),
+     [f'{FP}monitoring.clients: "ghost" is not an app client of this stack']),
     ("six-interactive-clients-unlisted", _spas(3),
      [f"{FP}monitoring.clients: must list at most 5 clients to watch (there are more interactive "
       "clients)"]),
@@ -748,6 +747,10 @@ def test_monitoring_watches_interactive_clients_and_their_federations() -> None:
     listed = edited_settings(update("monitoring", clients=["console"]))
     assert listed.monitored_clients == ("console",)
     assert listed.monitored_federations == (("console", "corporate-saml"),)
+    # a tenant's own client is an app client of the stack: it can be watched, with its tenant's
+    # SSO provider
+    tenant = edited_settings(update("monitoring", clients=["tenant-contoso"]))
+    assert tenant.monitored_federations == (("tenant-contoso", "contoso-saml"),)
 
 
 def test_the_existing_alarm_topic_leaves_subscribers_unconfigured() -> None:
@@ -816,3 +819,23 @@ def test_a_secure_value_inside_a_section_is_named_at_the_section() -> None:
         "program would use the value as plain text; put the secret in its own top-level `secure:` "
         "key and name that key in a *Key setting (for example clientSecretKey)"
     ]
+
+
+def test_a_tenant_client_listed_for_monitoring_gets_its_federation_alarms() -> None:
+    """`monitoring.clients` may name a tenant's own client: the program watches its sign-ins
+    through its tenant's provider (before, the settings refused it as unknown)."""
+    watch_tenant = update("monitoring", clients=["tenant-contoso"])
+    document = stack_document("prod")
+    watch_tenant(document)
+    run = run_program("prod", *to_raw(document))
+    federation = next(
+        alarm
+        for alarm in run.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+        if "federation-success" in alarm.name
+    )
+    dimensions = [
+        query["metric"]["dimensions"]
+        for query in federation.inputs["metricQueries"]
+        if query.get("metric")
+    ]
+    assert {d.get("IdentityProvider") for d in dimensions} == {"contoso-saml"}
