@@ -152,14 +152,18 @@ class ThreatProtection(SettingsModel):
                         cidr,
                         "is too broad to skip threat protection for (/8 or narrower)",
                     )
-        levels = self.account_takeover
-        notifies = any(level.notify for level in (levels.low, levels.medium, levels.high))
-        if notifies and self.notification is None:
-            yield problem(
-                "accountTakeover",
-                "notify: true",
-                "needs threatProtection.notification.sourceArn (an SES identity)",
-            )
+        if self.notification is None:
+            # A level that notifies has Cognito email the user "using the method and template"
+            # of NotifyConfiguration, whose SourceArn (an SES identity) is required:
+            # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AccountTakeoverRiskConfigurationType.html
+            # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_NotifyConfigurationType.html
+            for name in ("low", "medium", "high"):
+                if getattr(self.account_takeover, name).notify:
+                    yield problem(
+                        ("accountTakeover", name, "notify"),
+                        True,
+                        "needs threatProtection.notification.sourceArn (an SES identity)",
+                    )
 
 
 class SignIn(SettingsModel):

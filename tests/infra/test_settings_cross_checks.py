@@ -373,10 +373,15 @@ USER_POOL: list[tuple[str, Edit, list[str]]] = [
       f'{FP}userPool.threatProtection.skippedIpRanges[1]: "bogus" is not a CIDR range such as '
       "203.0.113.0/24"]),
     ("notify-without-sender", update("userPool", "threatProtection", "accountTakeover", "low", notify=True),
-     [f'{FP}userPool.threatProtection.accountTakeover: "notify: true" needs '
+     [f"{FP}userPool.threatProtection.accountTakeover.low.notify: true needs "
       "threatProtection.notification.sourceArn (an SES identity)"]),
-    ("notify-on-high-without-sender", update("userPool", "threatProtection", "accountTakeover", "high", notify=True),
-     [f'{FP}userPool.threatProtection.accountTakeover: "notify: true" needs '
+    ("notify-on-medium-and-high-without-sender", update(
+        "userPool", "threatProtection",
+        accountTakeover={"medium": {"action": "MFA_REQUIRED", "notify": True},
+                         "high": {"action": "BLOCK", "notify": True}}),
+     [f"{FP}userPool.threatProtection.accountTakeover.medium.notify: true needs "
+      "threatProtection.notification.sourceArn (an SES identity)",
+      f"{FP}userPool.threatProtection.accountTakeover.high.notify: true needs "
       "threatProtection.notification.sourceArn (an SES identity)"]),
     ("username-and-alias-attributes", update("userPool", signIn={"aliasAttributes": ["preferred_username"]}),
      [f'{FP}userPool.signIn.aliasAttributes: ["preferred_username"] cannot be combined with '
