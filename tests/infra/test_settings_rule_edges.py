@@ -1,4 +1,4 @@
-"""Edges of the settings rules that a mutation run of ``settings/`` found unpinned (issue 14):
+"""Edges of the settings rules that a mutation run of ``settings/`` found unpinned (issue 14).
 
 Each case edits the real ``Pulumi.prod.yaml`` at one place and loads it as the program does. A
 broken rule is compared as the whole list of error lines (key path, value as shown, wording and
