@@ -51,7 +51,7 @@ class ConfigSource:
 class StackConfigError(pulumi.RunError):
     """The stack's configuration is invalid; the message lists every problem, one per line."""
 
-    def __init__(self, problems: Sequence[str], note: str = "") -> None:
+    def __init__(self, problems: Sequence[str], note: str) -> None:
         self.problems = tuple(problems)
         self.note = note
         super().__init__("\n".join([*self.problems, *([f"note: {note}"] if note else [])]))
@@ -71,11 +71,9 @@ _MISSING = object()
 
 
 def describe_value(value: Any) -> str:
-    """Render a config value compactly, the way it would appear in the YAML."""
-    try:
-        text = json.dumps(value, sort_keys=True, default=str)
-    except (TypeError, ValueError):
-        text = repr(value)
+    """Render a config value compactly, the way it would appear in the YAML (config values are
+    JSON: the Pulumi CLI hands them over as JSON text)."""
+    text = json.dumps(value, sort_keys=True, default=str)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -95,9 +93,8 @@ def format_path(path: KeyPath, *, namespace: str = PROJECT) -> str:
     return f"{namespace}:{text}" if text else namespace
 
 
-def format_problem(source: ConfigSource | str, problem: ConfigProblem) -> str:
+def format_problem(source: ConfigSource, problem: ConfigProblem) -> str:
     """``file:line:column: key.path: value message`` (``file: ...`` when the key is not found)."""
-    source = ConfigSource(source) if isinstance(source, str) else source
     position = source.locate(problem.path)
     where = f"{source.name}:{position[0]}:{position[1]}" if position else source.name
     prefix = f"{where}: {format_path(problem.path)}:"
@@ -120,9 +117,6 @@ def problem_from_pydantic(error: Any, base: KeyPath) -> ConfigProblem:
     kind: str = error["type"]
     value = error.get("input", _MISSING)
     path = base + loc
-    if "key" in ctx:
-        path = path + tuple(ctx["key"])
-        value = ctx.get("value", _MISSING)
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         path = (*path, str(ctx.get("discriminator", "type")).strip("'"))
         value = ctx.get("tag", _MISSING)
@@ -132,8 +126,6 @@ def problem_from_pydantic(error: Any, base: KeyPath) -> ConfigProblem:
         "literal_error": f"is not allowed; allowed: {_allowed(ctx)}",
         "greater_than_equal": f"is below the minimum {ctx.get('ge')}",
         "less_than_equal": f"is above the maximum {ctx.get('le')}",
-        "greater_than": f"must be greater than {ctx.get('gt')}",
-        "less_than": f"must be less than {ctx.get('lt')}",
         "string_too_short": f"is too short; it needs at least {ctx.get('min_length')} characters",
         "string_too_long": f"is too long; at most {ctx.get('max_length')} characters are allowed",
         "too_short": f"has too few items; at least {ctx.get('min_length')} are required",
@@ -144,7 +136,7 @@ def problem_from_pydantic(error: Any, base: KeyPath) -> ConfigProblem:
     }
     if kind in messages:
         message = messages[kind]
-    elif kind.startswith("aws_") or kind == "config_rule":
+    elif kind.startswith("aws_"):
         message = error["msg"]
     else:
         message = error["msg"][0].lower() + error["msg"][1:] if error["msg"] else kind
@@ -158,9 +150,8 @@ def problems_from_validation_error(exc: ValidationError, base: KeyPath) -> list[
     return [problem_from_pydantic(error, base) for error in exc.errors(include_url=False)]
 
 
-def raise_if_problems(source: ConfigSource | str, problems: Iterable[ConfigProblem]) -> None:
+def raise_if_problems(source: ConfigSource, problems: Iterable[ConfigProblem]) -> None:
     """Raises ``StackConfigError`` with one line per problem (and the source's note, if any)."""
-    source = ConfigSource(source) if isinstance(source, str) else source
     lines = [format_problem(source, problem) for problem in problems]
     if lines:
         raise StackConfigError(lines, source.note)
