@@ -75,7 +75,9 @@ def load_stack(project: Project, stack: str, config_file: Path | None = None) ->
     config = document.value.get("config") or {}
     if not isinstance(config, dict):
         raise StackFileError(f"{stack_file.name}: `config` must be a mapping of keys to values")
-    values, secret_keys = wire_config({**project.defaults, **_namespaced(config, project.name)})
+    values, secret_keys = wire_config(
+        {**project.defaults, **_namespaced(config, project.name, stack_file.name)}
+    )
     return StackConfig(
         project=project,
         stack=stack,
@@ -138,12 +140,42 @@ def _read_mapping(path: Path) -> YamlDocument:
     return document
 
 
-def _namespaced(config: dict[Any, Any], project_name: str) -> dict[str, Any]:
-    """Keys without a namespace belong to the project, as in `pulumi config set key value`."""
-    return {
-        (key if ":" in str(key) else f"{project_name}:{key}"): value
-        for key, value in config.items()
-    }
+def _namespaced(config: dict[Any, Any], project_name: str, file_name: str) -> dict[str, Any]:
+    """The config keys as the Pulumi CLI reads them.
+
+    A key without a namespace belongs to the project (`stackConfigNamespacedWithProject` in
+    sdk/go/common/workspace/loaders.go); then `config.ParseKey`
+    (sdk/go/common/resource/config/key.go) takes `namespace:name`, reads the old spelling
+    `namespace:config:name` as `namespace:name`, and refuses any other key with colons. Two
+    spellings of one key are refused here: the CLI builds its map by iterating a Go map, so which
+    of the two values a deployment gets is left to chance.
+    """
+    keys: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
+    for raw, value in config.items():
+        key = _config_key(str(raw), project_name, file_name)
+        if key in spelled:
+            raise StackFileError(
+                f"{file_name}: config keys `{spelled[key]}` and `{raw}` are the same key "
+                f"({key}); the Pulumi CLI would keep one of the two at random: keep one"
+            )
+        spelled[key] = str(raw)
+        keys[key] = value
+    return keys
+
+
+def _config_key(raw: str, project_name: str, file_name: str) -> str:
+    parts = raw.split(":")
+    if len(parts) == 1:
+        return f"{project_name}:{raw}"
+    if len(parts) == 2:
+        return raw
+    if len(parts) == 3 and parts[1] == "config":
+        return f"{parts[0]}:{parts[2]}"
+    raise StackFileError(
+        f"{file_name}: could not parse {raw} as a configuration key (configuration keys should "
+        "be of the form `<namespace>:<name>`)"
+    )
 
 
 def _project_defaults(path: Path, document: dict[str, Any], project_name: str) -> dict[str, Any]:
@@ -152,7 +184,7 @@ def _project_defaults(path: Path, document: dict[str, Any], project_name: str) -
     if not isinstance(declared, dict):
         raise StackFileError(f"{path.name}: `config` must be a mapping")
     defaults: dict[str, Any] = {}
-    for key, entry in _namespaced(declared, project_name).items():
+    for key, entry in _namespaced(declared, project_name, path.name).items():
         if isinstance(entry, dict) and ({"default", "value"} & entry.keys()):
             defaults[key] = entry.get("value", entry.get("default"))
         elif not isinstance(entry, dict):

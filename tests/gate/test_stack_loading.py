@@ -134,3 +134,37 @@ def test_a_value_json_cannot_carry_is_a_stack_file_error(tmp_path: Path) -> None
     root = _project(tmp_path, "config:\n  limit: .inf\n")
     with pytest.raises(StackFileError, match=r"^config key demo:limit: inf cannot be handed"):
         load_stack(find_project(root), "s")
+
+
+def test_config_keys_are_parsed_as_the_pulumi_cli_parses_them(tmp_path: Path) -> None:
+    """`ns:config:name` is the old spelling of `ns:name`; other keys with two colons are refused,
+    with the CLI's own words (config.ParseKey)."""
+    root = _project(tmp_path, "config:\n  demo:config:size: 3\n  aws:config:region: eu-west-1\n")
+    assert load_stack(find_project(root), "s").values == {
+        "demo:size": "3",
+        "aws:region": "eu-west-1",
+    }
+    (root / "Pulumi.s.yaml").write_text("config:\n  demo:aws:region: eu-west-1\n", encoding="utf-8")
+    with pytest.raises(StackFileError) as error:
+        load_stack(find_project(root), "s")
+    assert error.value.message == (
+        "Pulumi.s.yaml: could not parse demo:aws:region as a configuration key (configuration "
+        "keys should be of the form `<namespace>:<name>`)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("size", "demo:size"), ("demo:size", "demo:config:size")],
+)
+def test_two_spellings_of_one_config_key_are_refused(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    """The CLI would keep either value, at random: the file must say which it means."""
+    root = _project(tmp_path, f"config:\n  {first}: 1\n  {second}: 2\n")
+    with pytest.raises(StackFileError) as error:
+        load_stack(find_project(root), "s")
+    assert error.value.message == (
+        f"Pulumi.s.yaml: config keys `{first}` and `{second}` are the same key (demo:size); "
+        "the Pulumi CLI would keep one of the two at random: keep one"
+    )

@@ -551,9 +551,6 @@ DEPLOYMENT_AND_MESSAGES: list[tuple[str, Edit, list[str]]] = [
                                                          "issuer": "https://login.contoso.example"}),
      [f'{FP}tenants[1].sso.clientSecretKey: "contosoSecret" names config key {P}contosoSecret, which '
       "is not set; set it with `pulumi config set --secret contosoSecret <value> --stack prod`"]),
-    ("aws-setting-in-the-project-namespace", lambda d: d.update({P + "aws:profile": "ops"}),
-     [f"{FP}aws:profile: is not a known setting; AWS provider settings are written without the "
-      "enterprise-identity: namespace (aws:profile)"]),
     # a namespace 80 % like the project's (difflib ratio) is a typo; 78.8 % is someone else's
     ("namespace-80-percent-alike", lambda d: d.update({"enterprise-idezz:userPool": {"name": "x"}}),
      [f"{F}enterprise-idezz:userPool: is not read: enterprise-idezz is not this project's namespace; did "
