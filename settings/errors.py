@@ -53,7 +53,6 @@ class StackConfigError(pulumi.RunError):
 
     def __init__(self, problems: Sequence[str], note: str) -> None:
         self.problems = tuple(problems)
-        self.note = note
         super().__init__("\n".join([*self.problems, *([f"note: {note}"] if note else [])]))
 
 
