@@ -194,6 +194,10 @@ def _url_problem(url: str, config: Config) -> str | None:
         return "is plain http"
     if scheme != "https":
         return None if config["allowCustomSchemes"] else f"uses the custom scheme {scheme}://"
+    if not host:
+        # "A redirect URI must ... Be an absolute URI" (CreateUserPoolClient CallbackURLs):
+        # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html#CognitoUserPools-CreateUserPoolClient-request-CallbackURLs
+        return "has no host"
     if host in LOCAL_HOSTS and not config["allowLocalhost"]:
         return "points to localhost (development only)"
     if ".s3-website" in host or (".s3." in host and host.endswith(".amazonaws.com")):

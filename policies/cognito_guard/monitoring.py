@@ -24,7 +24,7 @@ from cognito_guard.framework import (
     string_list,
 )
 from cognito_guard.graph import sources_for
-from cognito_guard.props import Deferred
+from cognito_guard.props import UNKNOWN, Deferred
 from cognito_guard.threat_protection import security_mode
 
 NAMESPACE: Final = "AWS/Cognito"
@@ -75,8 +75,16 @@ def watched_metrics(alarm: Resource) -> set[str]:
 
 
 def notifies(alarm: Resource) -> bool:
-    """True when the alarm has actions and they are not switched off."""
+    """True when the alarm has actions and they are not switched off.
+
+    A list of actions that is itself unknown at preview (an output of another resource) may name
+    topics or not, so the verdict waits for `pulumi up` instead of calling the alarm silent
+    (PutMetricAlarm AlarmActions:
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+    """
     actions = alarm.props.get("alarmActions")
+    if actions is UNKNOWN:
+        raise Deferred(("alarmActions",))
     enabled = alarm.props.get("actionsEnabled")
     return bool(actions) and enabled is not False
 

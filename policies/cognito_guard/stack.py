@@ -421,9 +421,11 @@ def _mapping_is_a_map(provider: Resource) -> Iterator[str]:
 
 
 def _mapping_is_well_formed(provider: Resource) -> bool:
+    """A mapping the clients can be checked against: a known map (an unknown one waits, and a
+    malformed one is reported, once each, on the provider by `_mapping_is_a_map`)."""
     try:
         _mapped_attributes(provider)
-    except Malformed:
+    except (Malformed, Deferred):
         return False
     return True
 
