@@ -326,9 +326,16 @@ def _writable_claims(stack: Stack, source: Resource, prop: str) -> set[str]:
         for urn in source.property_dependencies.get(prop, ())
         if (c := stack.by_urn(urn)) is not None and c.type in rt.APP_CLIENTS
     ] or stack.of_type(*rt.APP_CLIENTS)
+    # An immutable attribute cannot change once the user exists, but whoever creates the user
+    # sets it: in a pool that lets users sign up, a client that writes it lets each user choose
+    # its value at SignUp. It is out of users' reach only where admins alone create users, which
+    # is what the remediation asks for ("an immutable, admin-only attribute"):
+    # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_SchemaAttributeType.html
+    # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUserConfigType.html
     immutable = {
         qualified(name)
         for pool in stack.of_type(rt.USER_POOL)
+        if pool.props.flag("adminCreateUserConfig", "allowAdminCreateUserOnly", default=False)
         for attribute in pool.props.records("schemas")
         if isinstance(name := attribute.get("name"), str) and attribute.get("mutable") is False
     }

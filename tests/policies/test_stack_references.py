@@ -737,6 +737,35 @@ def test_role_mappings_and_principal_tags_are_judged_by_the_clients_they_come_fr
     assert verdict(stack.MAPPING_CLAIMS, mapped_claims()) == ([_claim_finding(1, "name")], None)
 
 
+def _self_sign_up(spec: Spec) -> Spec:
+    if spec.type != rt.USER_POOL:
+        return spec
+    admin = {"allowAdminCreateUserOnly": False}
+    return Spec(spec.type, spec.name, {**spec.props, "adminCreateUserConfig": admin}, spec.deps)
+
+
+def test_an_immutable_claim_is_users_choice_where_users_sign_up() -> None:
+    """Immutable only means that the value cannot change after the user exists: with self sign-up
+    a client that writes `custom:tenant_id` lets each user choose it at SignUp, so a role rule or
+    a principal tag on it trusts the user's choice."""
+    specs = [_self_sign_up(s) for s in by_value(mapped_claims())]
+    assert verdict(stack.MAPPING_CLAIMS, specs) == (
+        [
+            _claim_finding(0, "custom:department"),
+            _claim_finding(1, "name"),
+            _claim_finding(3, "locale"),
+            _claim_finding(4, "custom:tenant_id"),
+            DEPARTMENT_TAG,
+            (
+                "Principal tag tenant comes from `custom:tenant_id`, which users can write "
+                "themselves: attribute-based access control would trust a value users choose.",
+                "tags",
+            ),
+        ],
+        None,
+    )
+
+
 def _wrong_shapes(spec: Spec) -> Spec:
     """A mapping rule that is not an object, principal tags that are not a map."""
     if spec.name == "roles":
