@@ -445,15 +445,18 @@ def test_every_domain_that_waits_is_named_in_the_reason() -> None:
     assert (outcome.messages, outcome.not_applicable) == ([], f"auth: {WAITS}; login: {WAITS}")
 
 
+def _secure_stack_with(name: str, key: str, value: object) -> list[Spec]:
+    """The secure stack with one input of the resource `name` replaced."""
+    return [
+        Spec(s.type, s.name, {**s.props, key: value}, s.deps) if s.name == name else s
+        for s in secure_stack()
+    ]
+
+
 def test_an_unknown_provider_mapping_waits_for_that_provider_only() -> None:
     """An identity provider's `attributeMapping` unknown at preview defers the writable-attributes
     verdict of that provider alone, with its reason given once; the rest of the stack is judged."""
-    specs = [
-        Spec(s.type, s.name, {**s.props, "attributeMapping": WIRE_UNKNOWN}, s.deps)
-        if s.name == "corporate-saml"
-        else s
-        for s in secure_stack()
-    ]
+    specs = _secure_stack_with("corporate-saml", "attributeMapping", WIRE_UNKNOWN)
     outcome = run_stack(stack.IDP_MAPPED_ATTRIBUTES_WRITABLE, specs)
     waits = (
         "`attributeMapping` is unknown during preview; the policy judges it at `pulumi up`, when "
@@ -523,12 +526,7 @@ def test_a_pool_with_only_an_unknown_alarm_waits_for_up() -> None:
 def test_an_alarm_whose_actions_are_unknown_at_preview_is_not_called_silent() -> None:
     """`alarmActions` given as another resource's output list is unknown at preview; it may name
     topics, so the pool's verdict waits for `pulumi up`."""
-    specs = [
-        Spec(s.type, s.name, {**s.props, "alarmActions": WIRE_UNKNOWN}, s.deps)
-        if s.name == "sign-in-throttles"
-        else s
-        for s in secure_stack()
-    ]
+    specs = _secure_stack_with("sign-in-throttles", "alarmActions", WIRE_UNKNOWN)
     outcome = run_stack(monitoring.ALARMS, specs)
     assert (outcome.messages, outcome.not_applicable) == (
         [],
