@@ -737,18 +737,28 @@ def test_role_mappings_and_principal_tags_are_judged_by_the_clients_they_come_fr
     assert verdict(stack.MAPPING_CLAIMS, mapped_claims()) == ([_claim_finding(1, "name")], None)
 
 
-def _self_sign_up(spec: Spec) -> Spec:
+def _self_sign_up(spec: Spec, admin: dict[str, bool] | None) -> Spec:
+    """The pool with `adminCreateUserConfig` set to `admin`, or left out (AWS's default then:
+    AllowAdminCreateUserOnly false, users may sign up;
+    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AdminCreateUserConfigType.html)."""
     if spec.type != rt.USER_POOL:
         return spec
-    admin = {"allowAdminCreateUserOnly": False}
-    return Spec(spec.type, spec.name, {**spec.props, "adminCreateUserConfig": admin}, spec.deps)
+    props = {k: v for k, v in spec.props.items() if k != "adminCreateUserConfig"}
+    if admin is not None:
+        props["adminCreateUserConfig"] = admin
+    return Spec(spec.type, spec.name, props, spec.deps)
 
 
-def test_an_immutable_claim_is_users_choice_where_users_sign_up() -> None:
+@pytest.mark.parametrize(
+    "admin", [{"allowAdminCreateUserOnly": False}, None], ids=["self-sign-up", "aws-default"]
+)
+def test_an_immutable_claim_is_users_choice_where_users_sign_up(
+    admin: dict[str, bool] | None,
+) -> None:
     """Immutable only means that the value cannot change after the user exists: with self sign-up
     a client that writes `custom:tenant_id` lets each user choose it at SignUp, so a role rule or
     a principal tag on it trusts the user's choice."""
-    specs = [_self_sign_up(s) for s in by_value(mapped_claims())]
+    specs = [_self_sign_up(s, admin) for s in by_value(mapped_claims())]
     assert verdict(stack.MAPPING_CLAIMS, specs) == (
         [
             _claim_finding(0, "custom:department"),
