@@ -418,6 +418,13 @@ def test_at_preview_an_arn_of_no_resource_of_the_stack_waits_for_up() -> None:
     assert (outcome.messages, outcome.not_applicable) == ([], f"domain: {WAITS}")
 
 
+def _built_in_this_test() -> Any:
+    """The domain policies as `stack_policy` builds them inside the calling test (`fresh_pack`):
+    the deferral bookkeeping these tests judge lives in the builder, which otherwise runs only at
+    import, where a mutation run never switches a mutant on."""
+    return fresh_pack()["cognito_guard.domain"]
+
+
 def test_a_stack_rule_that_reported_one_domain_does_not_wait_for_another() -> None:
     """A violation found at preview blocks at once; the SDK would drop it if the policy also
     said it is not applicable."""
@@ -426,7 +433,7 @@ def test_a_stack_rule_that_reported_one_domain_does_not_wait_for_another() -> No
         _domain("login", CERTIFICATE.replace("us-east-1", "eu-west-1"), "login.example.com"),
         _domain("auth", WIRE_UNKNOWN, deps="certificate"),
     ]
-    outcome = run_stack(domain.CUSTOM_DOMAIN_CERTIFICATE, specs)
+    outcome = run_stack(_built_in_this_test().CUSTOM_DOMAIN_CERTIFICATE, specs)
     assert outcome.messages == [
         "Custom domain login.example.com has an ACM certificate in eu-west-1 (`certificateArn`), "
         + NEED_US_EAST_1
@@ -441,7 +448,7 @@ def test_every_domain_that_waits_is_named_in_the_reason() -> None:
         _domain("auth", WIRE_UNKNOWN, deps="certificate"),
         _domain("login", WIRE_UNKNOWN, "login.example.com", deps="certificate"),
     ]
-    outcome = run_stack(domain.CUSTOM_DOMAIN_CERTIFICATE, specs)
+    outcome = run_stack(_built_in_this_test().CUSTOM_DOMAIN_CERTIFICATE, specs)
     assert (outcome.messages, outcome.not_applicable) == ([], f"auth: {WAITS}; login: {WAITS}")
 
 
