@@ -420,33 +420,21 @@ def _mapped_attributes(provider: Resource) -> set[str]:
     return {attribute for attribute in mapping if attribute not in MAPPING_ONLY_KEYS}
 
 
-def _mapping_is_a_map(provider: Resource) -> Iterator[str]:
-    """No message for a provider whose mapping is a map; `Malformed` (a finding on the provider)
-    for one whose mapping is not."""
-    _mapped_attributes(provider)
-    return iter(())
-
-
-def _mapping_is_well_formed(provider: Resource) -> bool:
-    """A mapping the clients can be checked against: a known map (an unknown one waits, and a
-    malformed one is reported, once each, on the provider by `_mapping_is_a_map`)."""
-    try:
-        _mapped_attributes(provider)
-    except (Malformed, Deferred):
-        return False
-    return True
-
-
 def check_idp_mapped_attributes_writable(stack: Stack, _config: Config) -> Iterator[Finding]:
     # "If your app client allows users to sign in through an IdP, this array must include all
     # attributes that you have mapped to IdP attributes ... Amazon Cognito throws an error when it
     # tries to update the attribute":
     # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html
-    providers = stack.of_type(rt.IDENTITY_PROVIDER)
-    # A provider whose `attributeMapping` is not a map is reported once, on the provider: no
-    # client can be checked against it, and each client's row would not say which provider.
-    yield from stack.judge_each(providers, _mapping_is_a_map)
-    well_formed = {provider.urn for provider in providers if _mapping_is_well_formed(provider)}
+    # Each provider's mapped attributes, read once. One whose `attributeMapping` is not a map is
+    # reported (an unknown one waits) once, on the provider, and left out: no client can be
+    # checked against it, and each client's row would not say which provider.
+    mapped: dict[str, set[str]] = {}
+
+    def read_mapping(provider: Resource) -> Iterator[str]:
+        mapped[provider.urn] = _mapped_attributes(provider)
+        return iter(())
+
+    yield from stack.judge_each(stack.of_type(rt.IDENTITY_PROVIDER), read_mapping)
 
     def rule(client: Resource) -> Iterator[str]:
         writable = client_writes(client)
@@ -457,9 +445,9 @@ def check_idp_mapped_attributes_writable(stack: Stack, _config: Config) -> Itera
         )
         for name in client.props.strings("supportedIdentityProviders") or []:
             for provider in _providers_named(stack, client, name):
-                if provider.urn not in well_formed:
+                if provider.urn not in mapped:
                     continue
-                missing = sorted(_mapped_attributes(provider) - writable)
+                missing = sorted(mapped[provider.urn] - writable)
                 if missing:
                     yield (
                         f"App client {client.name} signs users in through {name}, which maps "
