@@ -29,10 +29,17 @@ class Row:
 
     @property
     def id(self) -> str:
-        shown = "absent" if self.value is REMOVE else repr(self.value)[:30]
         verdict = "fails" if self.expect else "passes"
-        cfg = f"[{','.join(self.config)}]" if self.config else ""
-        return f"{self.policy.name}:{self.path}={shown}{cfg}->{verdict}"
+        return f"{case_id(self.policy, self.path, self.value, self.config)}->{verdict}"
+
+
+def case_id(
+    policy: ResourceValidationPolicy, path: str, value: object, config: Mapping[str, Any]
+) -> str:
+    """`policy:path=value[config keys]`, the test id of a row that sets `path` to `value`."""
+    shown = "absent" if value is REMOVE else repr(value)[:30]
+    cfg = f"[{','.join(config)}]" if config else ""
+    return f"{policy.name}:{path}={shown}{cfg}"
 
 
 def check_row(row: Row) -> None:

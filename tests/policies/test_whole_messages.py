@@ -49,7 +49,7 @@ from tests.policies.reference import (
     SECURE_WEB_CLIENT,
     secure_stack,
 )
-from tests.policies.rules_table import REMOVE
+from tests.policies.rules_table import REMOVE, case_id
 from tests.policies.test_stack_rules import CASES as STACK_CASES
 from tests.policies.test_stack_rules import Case
 
@@ -68,9 +68,7 @@ class Said:
 
     @property
     def id(self) -> str:
-        shown = "absent" if self.value is REMOVE else repr(self.value)[:30]
-        cfg = f"[{','.join(self.config)}]" if self.config else ""
-        return f"{self.policy.name}:{self.path}={shown}{cfg}"
+        return case_id(self.policy, self.path, self.value, self.config)
 
 
 CASES = [
