@@ -77,10 +77,7 @@ class AppClientSettings(SettingsModel):
                     list(self.scopes),
                     "of a machine client must be resource-server scopes only (identifier/scope), at least one",
                 )
-            for key, urls in (
-                ("callbackUrls", self.callback_urls),
-                ("logoutUrls", self.logout_urls),
-            ):
+            for key, urls in self._url_lists():
                 if urls:
                     yield problem(
                         key,
@@ -116,8 +113,12 @@ class AppClientSettings(SettingsModel):
                 "must list at least one attribute (an empty list lets the client write every standard attribute)",
             )
 
+    def _url_lists(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each URL list with its stack key."""
+        return (("callbackUrls", self.callback_urls), ("logoutUrls", self.logout_urls))
+
     def _url_rules(self) -> Iterator[ConfigProblem]:
-        for key, urls in (("callbackUrls", self.callback_urls), ("logoutUrls", self.logout_urls)):
+        for key, urls in self._url_lists():
             for index, url in enumerate(urls):
                 reason = url_problem(url, self.kind)
                 if reason:
@@ -125,7 +126,13 @@ class AppClientSettings(SettingsModel):
 
 
 def url_problem(url: str, kind: ClientKind) -> str | None:
-    """Why a callback/logout URL is unsafe, or None. https only; mobile apps may use a custom scheme."""
+    """Why a callback/logout URL is unsafe, or None. https only; mobile apps may use a custom scheme.
+
+    CreateUserPoolClient CallbackURLs: an absolute URI without a fragment, HTTPS except
+    http://localhost for testing (refused here too: secure by default); app callbacks such as
+    myapp://example are allowed:
+    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html#CognitoUserPools-CreateUserPoolClient-request-CallbackURLs
+    """
     match = _URL.fullmatch(url)
     if match is None or "*" in url or "#" in url:
         return "is not an absolute URL without wildcards or fragments"
