@@ -372,9 +372,11 @@ def _provider_message(
     )
 
 
-def _request(
+def analyze_request(
     resource: AnalyzerResource, *, skip_internal_keys: bool
 ) -> analyzer_pb2.AnalyzeRequest:
+    """The request the engine sends for one resource: `Analyze` skips internal keys (`__`-named
+    ones), `Remediate` keeps them."""
     return analyzer_pb2.AnalyzeRequest(
         urn=resource.urn,
         type=resource.type,
@@ -385,7 +387,10 @@ def _request(
     )
 
 
-def _stack_resource(resource: AnalyzerResource) -> analyzer_pb2.AnalyzerResource:
+def stack_resource_message(resource: AnalyzerResource) -> analyzer_pb2.AnalyzerResource:
+    """One resource of the engine's `AnalyzeStack` request; like the engine it leaves out
+    properties without dependencies (pulumi/pulumi sdk/go/common/resource/plugin/
+    analyzer_plugin.go, `AnalyzeStack`: "Skip properties that have no dependencies")."""
     return analyzer_pb2.AnalyzerResource(
         urn=resource.urn,
         type=resource.type,
@@ -646,7 +651,7 @@ class AnalyzerClient:
 
     def analyze_full(self, resource: AnalyzerResource) -> AnalysisResult:
         """`Analyze` one resource's inputs; violations and not-applicable notes."""
-        return _analysis(self._call("Analyze", _request(resource, skip_internal_keys=True)))
+        return _analysis(self._call("Analyze", analyze_request(resource, skip_internal_keys=True)))
 
     def analyze(self, resource: AnalyzerResource) -> list[Violation]:
         """`Analyze` one resource's inputs."""
@@ -655,7 +660,7 @@ class AnalyzerClient:
     def analyze_stack_full(self, resources: Sequence[AnalyzerResource]) -> AnalysisResult:
         """`AnalyzeStack` over every resource of the stack; violations and not-applicable notes."""
         request = analyzer_pb2.AnalyzeStackRequest(
-            resources=[_stack_resource(r) for r in resources]
+            resources=[stack_resource_message(r) for r in resources]
         )
         return _analysis(self._call("AnalyzeStack", request))
 
@@ -665,7 +670,7 @@ class AnalyzerClient:
 
     def remediate(self, resource: AnalyzerResource) -> list[Remediation]:
         """`Remediate` one resource: each remediating policy's new properties, in order."""
-        response = self._call("Remediate", _request(resource, skip_internal_keys=False))
+        response = self._call("Remediate", analyze_request(resource, skip_internal_keys=False))
         return [
             Remediation(
                 policy_name=r.policyName,

@@ -19,11 +19,11 @@ import identity_ops.aws
 from gate.live.run import AuditOptions, run_audit
 from gate.result import GateResult
 from tests.ops.conftest import REGION, aws_env, moto_server
+from tests.repo import ROOT
 
 __all__ = ["REGION", "aws_env", "moto_server"]
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-PROD_PROFILE = PROJECT_ROOT / "policies" / "config" / "prod.json"
+PROD_PROFILE = ROOT / "policies" / "config" / "prod.json"
 
 Answer = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -106,7 +106,7 @@ def audit(profile: Path = PROD_PROFILE, **options: Any) -> GateResult:
         AuditOptions(
             region=REGION,
             policy_pack_config=profile,
-            project_dir=PROJECT_ROOT,
+            project_dir=ROOT,
             max_attempts=1,
             **options,
         )

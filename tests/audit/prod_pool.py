@@ -12,7 +12,7 @@ from components.user_pool import _pool_inputs
 from gate.stack import find_project, load_stack
 from settings.loader import load_stack_settings
 from settings.stack import StackSettings
-from tests.audit.conftest import PROJECT_ROOT
+from tests.repo import ROOT
 
 # Provider argument -> API member where the API's spelling is not the argument in PascalCase
 # (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateUserPool.html,
@@ -48,7 +48,7 @@ def api_request(value: Any, names: Mapping[str, str] = API_NAMES) -> Any:
 
 
 def prod_settings() -> StackSettings:
-    config = load_stack(find_project(PROJECT_ROOT), "prod")
+    config = load_stack(find_project(ROOT), "prod")
     return load_stack_settings("prod", config.values, config.secret_keys)
 
 

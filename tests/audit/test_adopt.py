@@ -37,9 +37,10 @@ from gate.stack import find_project, load_stack
 from settings.loader import load_stack_settings
 from settings.stack import StackSettings
 from settings.user_pool import STANDARD_ATTRIBUTES
-from tests.audit.conftest import PROJECT_ROOT, REGION, Emulator
+from tests.audit.conftest import REGION, Emulator
 from tests.audit.prod_pool import create_prod_pool, prod_settings, stack_tags
 from tests.audit.test_findings import _insecure_pool, answer_moto_gaps
+from tests.repo import ROOT
 
 STACK = "prod"
 GROUP_ROLE = "arn:aws:iam::123456789012:role/ei-prod-{}-role"
@@ -53,7 +54,7 @@ def _adopt(tmp_path: Path, pool_id: str, stack: str = STACK) -> AdoptResult:
             pool_id=pool_id,
             stack=stack,
             max_attempts=1,
-            project_dir=PROJECT_ROOT,
+            project_dir=ROOT,
             out_config=tmp_path / f"Pulumi.{stack}.yaml",
             out_import=tmp_path / "import.json",
         )
@@ -61,7 +62,7 @@ def _adopt(tmp_path: Path, pool_id: str, stack: str = STACK) -> AdoptResult:
 
 
 def _plan(stack: str, config_file: Path | None = None) -> Plan:
-    config = load_stack(find_project(PROJECT_ROOT), stack, config_file)
+    config = load_stack(find_project(ROOT), stack, config_file)
     return start_program(config, "up").plan()
 
 
@@ -312,7 +313,7 @@ def test_round_trip_of_prod(aws: Callable[[str], Any], emulator: Emulator, tmp_p
 
     result = _adopt(tmp_path, pool_id)
 
-    config = load_stack(find_project(PROJECT_ROOT), STACK, result.config_file)
+    config = load_stack(find_project(ROOT), STACK, result.config_file)
     adopted = load_stack_settings(STACK, config.values, config.secret_keys)  # placeholders load
     assert {s.key for s in result.adoption.secrets} == {"entraClientSecret"}
     assert "entraClientSecret" in result.config_file.read_text(encoding="utf-8")
@@ -454,7 +455,7 @@ def _gate_adopt(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
             str(tmp_path / "Pulumi.legacy.yaml"),
             *args,
         ],
-        cwd=PROJECT_ROOT,
+        cwd=ROOT,
         env=dict(os.environ),
         capture_output=True,
         text=True,
@@ -551,7 +552,7 @@ def test_values_the_settings_refuse_are_listed_with_the_live_value(
     assert listed["userPool.accountRecovery"] == ["verified_phone_number", "verified_email"]
     assert listed["identityProviders[okta].attributeMapping.username"] == "sub"
     assert listed["identityPool.developerProviderName"] == "login.example"
-    config = load_stack(find_project(PROJECT_ROOT), "legacy", result.config_file)
+    config = load_stack(find_project(ROOT), "legacy", result.config_file)
     adopted = load_stack_settings("legacy", config.values, config.secret_keys)
     assert adopted.user_pool.account_recovery == ("verified_email",)
     assert adopted.identity_pool is not None

@@ -15,16 +15,17 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.audit.conftest import PROD_PROFILE, PROJECT_ROOT, REGION
+from tests.audit.conftest import PROD_PROFILE, REGION
+from tests.repo import ROOT
 
-REPORT_SCHEMA = PROJECT_ROOT / "gate" / "report.schema.json"
+REPORT_SCHEMA = ROOT / "gate" / "report.schema.json"
 
 
 def _gate_audit(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "gate", "audit", "--region", REGION, "--max-attempts", "1"]
     return subprocess.run(
         [*command, "--policy-pack-config", str(PROD_PROFILE), *args],
-        cwd=PROJECT_ROOT,
+        cwd=ROOT,
         env=env if env is not None else dict(os.environ),
         capture_output=True,
         text=True,

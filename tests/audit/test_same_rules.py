@@ -22,9 +22,10 @@ import pytest
 from gate.live import inventory as types
 from gate.preview import GateOptions, run_gate
 from gate.result import GateResult
-from tests.audit.conftest import PROJECT_ROOT, Emulator, audit
+from tests.audit.conftest import Emulator, audit
 from tests.audit.prod_pool import create_prod_pool, prod_settings
 from tests.audit.test_findings import answer_moto_gaps
+from tests.repo import ROOT
 
 NOT_COMPARED: Final = frozenset(
     {
@@ -64,12 +65,10 @@ def test_audit_and_gate_agree_on_prod(
     settings = prod_settings()
     create_prod_pool(aws("cognito-idp"), settings)
     answer_moto_gaps(emulator)
-    config = PROJECT_ROOT / "policies" / "config" / profile
+    config = ROOT / "policies" / "config" / profile
 
     live = audit(config)
-    planned = run_gate(
-        GateOptions(stack="prod", project_dir=PROJECT_ROOT, policy_pack_config=config)
-    )
+    planned = run_gate(GateOptions(stack="prod", project_dir=ROOT, policy_pack_config=config))
 
     compared_clients = {client.name for client in settings.all_app_clients}
     gate_verdicts = {

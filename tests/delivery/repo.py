@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.repo import ROOT
+
 WORKFLOWS_DIR = ROOT / ".github" / "workflows"
 SCRIPTS_DIR = ROOT / ".github" / "scripts"
 VENV_BIN = Path(sys.executable).parent

@@ -16,7 +16,8 @@ import pytest
 import typer.testing
 
 from identity_ops.cli import app
-from tests.delivery.repo import ROOT, SCRIPTS_DIR, workflow
+from tests.delivery.repo import SCRIPTS_DIR, workflow
+from tests.repo import ROOT
 
 JOBS = workflow("user-management.yml")["on"]["workflow_dispatch"]["inputs"]["job"]["options"]
 """The jobs the workflow offers; every one is covered by the tests below."""

@@ -19,8 +19,9 @@ import boto3
 import pytest
 
 from tests.delivery.aws_services import aws_resource_types, service_of
-from tests.delivery.repo import ROOT, SCRIPTS_DIR, jobs, matrix_values, stack_files, workflow
+from tests.delivery.repo import SCRIPTS_DIR, jobs, matrix_values, stack_files, workflow
 from tests.infra.harness import run_program, stack_raw
+from tests.repo import ROOT
 
 LOCAL_CONFIG: dict[str, Any] = stack_files()["local"]["config"]
 

@@ -24,7 +24,6 @@ from components import exports
 from components.pipeline_identities import OPERATOR_COGNITO_ACTIONS, PLANNER_COGNITO_ACTIONS
 from settings.errors import StackConfigError
 from tests.delivery.aws_services import aws_resource_types, service_of
-from tests.delivery.repo import ROOT
 from tests.infra.harness import (
     ACCOUNT,
     REGION,
@@ -35,6 +34,7 @@ from tests.infra.harness import (
     to_raw,
 )
 from tests.policies.harness import run_resource
+from tests.repo import ROOT
 
 REPOSITORY = "acme/enterprise-identity"
 PIPELINES: dict[str, Any] = {

@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.delivery.repo import ROOT, jobs, steps_using, workflow
+from tests.delivery.repo import jobs, steps_using, workflow
+from tests.repo import ROOT
 
 NODE = shutil.which("node")
 GATE_MARKER = "<!-- enterprise-identity:policy-gate -->"

@@ -23,8 +23,9 @@ from typing import Any
 
 import pytest
 
-from tests.delivery.repo import ROOT, Job, jobs, steps_using, workflow, workflow_files
+from tests.delivery.repo import Job, jobs, steps_using, workflow, workflow_files
 from tests.infra.harness import ProgramRun, run_program, stack_document, to_raw
+from tests.repo import ROOT
 
 REPOSITORY = "acme/enterprise-identity"
 ASSUME_ROLE = "aws-actions/configure-aws-credentials"

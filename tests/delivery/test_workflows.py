@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from tests.delivery.repo import (
-    ROOT,
     SCRIPTS_DIR,
     WORKFLOWS_DIR,
     Job,
@@ -32,6 +31,7 @@ from tests.delivery.repo import (
     workflow,
     workflow_files,
 )
+from tests.repo import ROOT
 
 WORKFLOW_NAMES = [p.name for p in workflow_files()]
 PINNED_USES = re.compile(r"^\s*(?:-\s+)?uses:\s+(?P<ref>[^\s#]+)\s*(?P<comment>#.*)?$")

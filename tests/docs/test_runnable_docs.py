@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.repo import ROOT
+
 MARKER = "<!-- runnable -->"
 FENCE = re.compile(r"^```(?:bash|sh)\s*$")
 

@@ -15,17 +15,17 @@ import yaml
 from gate.preview import GateOptions, run_gate
 from gate.result import GateResult
 from gate.stack import read_yaml
+from tests.repo import ROOT
 
-REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_PROJECT = FIXTURES / "project"
 FIXTURE_PACK = FIXTURES / "pack"
 SARIF_SCHEMA = Path(__file__).resolve().parent / "schemas" / "sarif-schema-2.1.0.json"
 
 
-def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """`python -m gate preview ARGS` as a user runs it; returns exit code and both streams."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "gate", "preview", *args],
         cwd=cwd,
@@ -46,7 +46,7 @@ def fixture_cli(stack: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def mutated_stack(tmp_path: Path, stack: str, edit: Callable[[dict[str, object]], None]) -> Path:
     """A copy of the real `Pulumi.<stack>.yaml` with one change, for `--config-file`."""
-    document = read_yaml(REPO / f"Pulumi.{stack}.yaml")  # as the gate and the CLI read it
+    document = read_yaml(ROOT / f"Pulumi.{stack}.yaml")  # as the gate and the CLI read it
     edit(document["config"])
     path = tmp_path / f"Pulumi.{stack}.yaml"
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
@@ -55,12 +55,12 @@ def mutated_stack(tmp_path: Path, stack: str, edit: Callable[[dict[str, object]]
 
 @pytest.fixture(scope="session")
 def prod_result() -> GateResult:
-    return run_gate(GateOptions(stack="prod", project_dir=REPO))
+    return run_gate(GateOptions(stack="prod", project_dir=ROOT))
 
 
 @pytest.fixture(scope="session")
 def dev_result() -> GateResult:
-    return run_gate(GateOptions(stack="dev", project_dir=REPO))
+    return run_gate(GateOptions(stack="dev", project_dir=ROOT))
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,8 @@ import pytest
 
 from cli_conventions import version
 from gate.short_lived import exit_code
-from tests.gate.conftest import FIXTURE_PACK, FIXTURE_PROJECT, REPO
+from tests.gate.conftest import FIXTURE_PACK, FIXTURE_PROJECT
+from tests.repo import ROOT
 
 ANSI_ESCAPE = "\x1b["
 COMMANDS = {
@@ -28,8 +29,8 @@ COMMANDS = {
 def _run(program: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*COMMANDS[program], *args],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=600,
@@ -87,8 +88,8 @@ def _gate_on_a_terminal(env: dict[str, str]) -> str:
             "--policy-pack",
             str(FIXTURE_PACK),
         ],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO), **env},
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
         stdout=terminal,
         stderr=subprocess.DEVNULL,
     )

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.gate.conftest import FIXTURES, REPO, run_cli
+from tests.gate.conftest import FIXTURES, run_cli
+from tests.repo import ROOT
 
 FOREIGN = FIXTURES / "foreign"
 ACCOUNT = "123456789012"
@@ -26,7 +27,7 @@ def gate_json(program: str, *args: str) -> tuple[int, dict[str, Any], str]:
         "--cwd",
         str(FOREIGN / program),
         "--policy-pack",
-        str(REPO / "policies"),
+        str(ROOT / "policies"),
         "--format",
         "json",
         *args,
@@ -94,7 +95,7 @@ def sarif_locations(program: str) -> dict[tuple[str, str], list[tuple[str, int]]
         "--cwd",
         str(FOREIGN / program),
         "--policy-pack",
-        str(REPO / "policies"),
+        str(ROOT / "policies"),
         "--format",
         "sarif",
     )
@@ -129,7 +130,7 @@ def test_hard_coded_resources_point_at_the_program_line_not_the_config_file() ->
         "--cwd",
         str(FOREIGN / "plain_resources"),
         "--policy-pack",
-        str(REPO / "policies"),
+        str(ROOT / "policies"),
     ).stdout
     assert "declared at: __main__.py:5" in table
     assert "configured in:" not in table
@@ -187,7 +188,7 @@ def test_stack_reference_outputs_are_unknown_and_secrets_stay_secret() -> None:
             "--cwd",
             str(FOREIGN / "stack_reference_secrets"),
             "--policy-pack",
-            str(REPO / "policies"),
+            str(ROOT / "policies"),
             "--format",
             report_format,
         )

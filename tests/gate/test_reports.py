@@ -13,8 +13,9 @@ from gate.graph import render_graph
 from gate.preview import GateOptions, run_gate
 from gate.reports import render
 from gate.result import GateResult
+from tests.repo import ROOT
 
-from .conftest import REPO, SARIF_SCHEMA, mutated_stack
+from .conftest import SARIF_SCHEMA, mutated_stack
 
 REPORT_SCHEMA = Path(__file__).resolve().parents[2] / "gate" / "report.schema.json"
 
@@ -73,7 +74,7 @@ def short_password_prod(tmp_path_factory: pytest.TempPathFactory) -> GateResult:
         pool["passwordPolicy"]["minimumLength"] = 8
 
     path = mutated_stack(tmp_path_factory.mktemp("short-password"), "prod", shorten)
-    return run_gate(GateOptions(stack="prod", project_dir=REPO, config_file=path))
+    return run_gate(GateOptions(stack="prod", project_dir=ROOT, config_file=path))
 
 
 def test_sarif_marks_advisory_findings_as_warnings(dev_result: GateResult) -> None:

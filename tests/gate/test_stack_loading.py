@@ -9,8 +9,9 @@ import pytest
 
 from gate.errors import StackFileError, StackNotFoundError
 from gate.stack import SECRET_PLACEHOLDER, find_project, load_stack, read_yaml
+from tests.repo import ROOT
 
-from .conftest import FIXTURE_PROJECT, REPO
+from .conftest import FIXTURE_PROJECT
 
 
 def _project(
@@ -58,7 +59,7 @@ def test_project_config_defaults_apply_unless_the_stack_overrides(tmp_path: Path
 
 def test_unknown_stack_names_the_file_and_the_stacks_there() -> None:
     with pytest.raises(StackNotFoundError) as error:
-        load_stack(find_project(REPO), "staging")
+        load_stack(find_project(ROOT), "staging")
     assert "Pulumi.staging.yaml does not exist" in error.value.message
     assert "dev" in error.value.message
     assert "prod" in error.value.message

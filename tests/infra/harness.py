@@ -13,7 +13,6 @@ import functools
 import runpy
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, cast
 
 import pulumi
@@ -25,8 +24,8 @@ from gate.plan import STACK_TYPE
 from gate.recording import RecordingMonitor, Registration
 from gate.stack import SECRET_PLACEHOLDER, read_yaml, wire_config
 from settings import StackConfigError, StackSettings, load_stack_settings
+from tests.repo import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 PROJECT = "enterprise-identity"
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"

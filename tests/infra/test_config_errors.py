@@ -18,7 +18,8 @@ from gate.stack import find_project, load_stack
 from settings import StackConfigError, load_stack_settings
 from settings.deployment import cognito_regions
 from settings.loader import config_source
-from tests.infra.harness import ROOT, ProgramRun, run_program, stack_document, to_raw
+from tests.infra.harness import ProgramRun, run_program, stack_document, to_raw
+from tests.repo import ROOT
 
 Edit = Callable[[dict[str, Any]], None]
 P = "enterprise-identity:"

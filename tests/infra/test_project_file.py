@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.infra.harness import ROOT
+from tests.repo import ROOT
 
 # A copy of ../shared/schemas/pulumi-project.schema.json (pulumi/pulumi sdk/go/common/workspace/project.json).
 SCHEMA = Path(__file__).parent / "data" / "pulumi-project.schema.json"

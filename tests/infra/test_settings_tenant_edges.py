@@ -33,12 +33,12 @@ from settings.tenants import encode_directory
 from tests.infra.harness import (
     NAMESPACE,
     PROD_FILE,
-    ROOT,
     Edit,
     run_program,
     stack_document,
     to_raw,
 )
+from tests.repo import ROOT
 
 P = NAMESPACE
 FP = PROD_FILE + NAMESPACE
