@@ -255,23 +255,33 @@ def _shown(path: Path) -> str:
 
 
 def _config_path(file_path: KeyPath) -> KeyPath:
-    """``("enterprise-identity:userPool", "mfa")`` -> ``("userPool", "mfa")``; other keys stay."""
-    first = str(file_path[0])
-    return (first.removeprefix(f"{PROJECT}:"), *file_path[1:])
+    """``("enterprise-identity:userPool", "mfa")`` -> ``("userPool", "mfa")``, also from the old
+    spelling ``enterprise-identity:config:userPool``; other keys keep their namespace."""
+    namespace, _, name = str(file_path[0]).partition(":")
+    name = name.removeprefix("config:")  # Pulumi's config.ParseKey reads ns:config:name as ns:name
+    key = name if namespace == PROJECT else f"{namespace}:{name}" if name else namespace
+    return (key, *file_path[1:])
+
+
+def _spellings(first: str) -> list[str]:
+    """How a stack file may write config key ``first`` (``userPool`` or ``aws:region``): with the
+    project's namespace or without, and in the old ``namespace:config:name`` form."""
+    namespace, _, name = first.rpartition(":")
+    if not namespace:
+        return [f"{PROJECT}:{first}", first, f"{PROJECT}:config:{first}"]
+    return [first, f"{namespace}:config:{name}"]
 
 
 def _locate(
     lines: Mapping[KeyPath, int], columns: Mapping[KeyPath, int], key_path: KeyPath
 ) -> Position | None:
-    """The position of the longest part of ``key_path`` found under ``config:`` (a project key
-    may be written with or without its namespace)."""
+    """The position of the longest part of ``key_path`` found under ``config:``, however the
+    stack file spells its first key (`_spellings`)."""
     if not key_path:
         return None
-    first = str(key_path[0])
-    spellings = [first] if ":" in first else [f"{PROJECT}:{first}", first]
     found = [
         (length, path[:length])
-        for spelling in spellings
+        for spelling in _spellings(str(key_path[0]))
         for path in [("config", spelling, *key_path[1:])]
         for length in range(len(path), 0, -1)
         if path[:length] in lines

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
+from gate.preview import GateOptions, run_gate
 from gate.result import GateResult
+from tests.repo import ROOT
 
 from .conftest import mutated_stack, run_cli
 
@@ -53,6 +55,28 @@ def test_prod_plan_carries_what_the_engine_sends(prod_result: GateResult) -> Non
     )
     location = prod_result.locations[pool.urn]
     assert stack_file[location.line - 1].strip() == "enterprise-identity:userPool:"
+
+
+def test_prod_in_the_old_key_spelling_points_at_the_same_sections(
+    prod_result: GateResult, tmp_path: Path
+) -> None:
+    """`enterprise-identity:config:userPool` is Pulumi's old spelling of
+    `enterprise-identity:userPool` (`config.ParseKey`): each resource points at the same section."""
+
+    def old_spelling(config: dict[str, Any]) -> None:
+        for key in [k for k in config if k.startswith("enterprise-identity:")]:
+            config[key.replace(":", ":config:", 1)] = config.pop(key)
+
+    path = mutated_stack(tmp_path, "prod", old_spelling)
+    result = run_gate(GateOptions(stack="prod", project_dir=ROOT, config_file=path))
+
+    def sections(run: GateResult) -> dict[str, str]:
+        return {
+            urn: where.key_path.replace(":config:", ":") for urn, where in run.locations.items()
+        }
+
+    assert sections(result) == sections(prod_result)
+    assert len({where.key_path for where in result.locations.values()}) > 10
 
 
 def _set(path: str, value: Any) -> Any:

@@ -396,6 +396,24 @@ def test_a_missing_key_points_at_its_parent(tmp_path: Path) -> None:
     assert where[1:] == ("enterprise-identity:userPool:", "enterprise-identity:userPool.name")
 
 
+def test_a_key_in_the_old_config_spelling_is_reported_at_its_line(tmp_path: Path) -> None:
+    """Pulumi reads `enterprise-identity:config:userPool` as `enterprise-identity:userPool`
+    (`config.ParseKey`), so a problem under it points at the line where it is written."""
+    document = {
+        ("enterprise-identity:config:userPool" if key == P + "userPool" else key): value
+        for key, value in stack_document("prod").items()
+    }
+    document["enterprise-identity:config:userPool"]["deletionProtection"] = "yes"
+    document["aws:config:region"] = document.pop("aws:region")
+    document["enterprise-identity:config:identityProviders"] = document.pop(P + "identityProviders")
+    document["enterprise-identity:config:identityProviders"][1]["clientId"] = {"secure": "v1:Yw=="}
+    located = _located(_load_file("prod", _write(tmp_path, document)))
+    assert [where[1:] for where in located] == [
+        ("clientId:", "enterprise-identity:identityProviders[1].clientId"),
+        ("deletionProtection: 'yes'", "enterprise-identity:userPool.deletionProtection"),
+    ]
+
+
 def test_a_secure_value_inside_a_setting_is_reported_at_its_key_path(tmp_path: Path) -> None:
     document = stack_document("prod")
     document[P + "identityProviders"][1]["clientId"] = {"secure": "v1:c2VjcmV0"}
