@@ -114,9 +114,10 @@ def check_compensating_controls(stack: Stack, _config: Config) -> Iterator[Findi
 
 
 def _role_by_value(stack: Stack, value: object) -> Resource | None:
-    """The Role whose (known) ARN or name is `value`."""
+    """The Role whose (known) ARN is `value`: an identity pool's `Roles` map takes role ARNs only
+    (https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_SetIdentityPoolRoles.html)."""
     for role in stack.of_type(rt.IAM_ROLE):
-        if value in (role.props.get("arn"), role.props.get("name")):
+        if value == role.props.get("arn"):
             return role
     return None
 
