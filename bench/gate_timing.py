@@ -50,6 +50,7 @@ def main() -> int:
         ),
         ("program alone (prod, preview)", _median(runs, _program_only), ""),
         ("policy pack start-up + GetAnalyzerInfo", _median(runs, _pack_startup), ""),
+        _pack_judging_row(runs),
     ]
     failures = 0
     with tempfile.TemporaryDirectory() as scratch:
@@ -158,6 +159,36 @@ def _pack_startup() -> float:
     ) as client:
         client.info()
         return time.perf_counter() - started
+
+
+def _pack_judging_row(runs: int) -> tuple[str, float, str]:
+    """The pack alone judging prod's plan as the gate has it judged (`Remediate` then `Analyze`
+    per resource, then `AnalyzeStack`), started and configured beforehand: its share of a run."""
+    from gate.analysis import analyze_plan
+    from gate.analyzer import AnalyzerClient
+    from gate.policy_config import load_policy_config
+    from gate.program_runner import plan_of
+    from gate.stack import find_project, load_stack
+
+    plan = plan_of(load_stack(find_project(REPO), "prod"), "preview")
+
+    def judge() -> float:
+        with AnalyzerClient.start(
+            REPO / "policies", project="enterprise-identity", stack="prod"
+        ) as client:
+            client.configure(
+                load_policy_config(REPO / "policies" / "config" / "prod.json", client.info())
+            )
+            started = time.perf_counter()
+            analyze_plan(client, plan, plan.mode)
+            return time.perf_counter() - started
+
+    seconds = _median(runs, judge)
+    return (
+        "policy pack judging prod",
+        seconds,
+        f"{len(plan.resources):>4} resources  {seconds / len(plan.resources) * 1000:.1f} ms each",
+    )
 
 
 def _tenant_stack(folder: Path, count: int) -> Path:
