@@ -113,19 +113,37 @@ def test_each_policy_still_gets_its_own_copy(cache: conversion_cache.OncePerMess
     assert seen == [("portal", "minutes")] * 2
 
 
-def test_the_cache_is_bounded_and_keyed_by_message() -> None:
+def test_the_cache_keeps_the_most_recently_used_messages_up_to_its_bound() -> None:
     once = conversion_cache.OncePerMessage(capacity=2)
-    messages = [struct_pb2.Struct(fields={"n": struct_pb2.Value(number_value=n)}) for n in range(3)]
-    assert [once.MessageToDict(m) for m in messages] == [{"n": 0.0}, {"n": 1.0}, {"n": 2.0}]
-    assert once.MessageToDict(messages[2]) == {"n": 2.0}
-    assert once.conversions == 3  # the last one was remembered
-    assert once.MessageToDict(messages[0]) == {"n": 0.0}
-    assert once.conversions == 4  # the first one had been pushed out
-    equal_but_not_same = struct_pb2.Struct(fields={"n": struct_pb2.Value(number_value=2)})
-    once.MessageToDict(equal_but_not_same)
-    assert once.conversions == 5
-    assert once.MessageToDict(messages[1], preserving_proto_field_name=True) == {"n": 1.0}
-    assert once.conversions == 5  # calls with options go straight to json_format
+    m0, m1, m2 = [
+        struct_pb2.Struct(fields={"n": struct_pb2.Value(number_value=n)}) for n in range(3)
+    ]
+    assert [once.MessageToDict(m) for m in (m0, m1, m0, m1)] == [{"n": 0.0}, {"n": 1.0}] * 2
+    assert once.conversions == 2  # two messages fit
+    assert once.MessageToDict(m2) == {"n": 2.0}
+    assert once.conversions == 3
+    once.MessageToDict(m1)
+    assert once.conversions == 3  # the most recently used one stayed
+    once.MessageToDict(m0)
+    assert once.conversions == 4  # the least recently used one was pushed out
+
+
+def test_the_cache_is_keyed_by_the_message_object_not_its_content() -> None:
+    once = conversion_cache.OncePerMessage()
+    first = struct_pb2.Struct(fields={"n": struct_pb2.Value(number_value=2)})
+    equal = struct_pb2.Struct(fields={"n": struct_pb2.Value(number_value=2)})
+    once.MessageToDict(first)
+    once.MessageToDict(equal)
+    assert once.conversions == 2
+
+
+def test_calls_with_options_go_straight_to_json_format() -> None:
+    once = conversion_cache.OncePerMessage()
+    request = analyzer_pb2.AnalyzeRequest(urn="urn:pulumi:test::p::t::n")
+    assert once.MessageToDict(request) == {"urn": "urn:pulumi:test::p::t::n"}
+    with_defaults = once.MessageToDict(request, always_print_fields_with_no_presence=True)
+    assert with_defaults["type"] == ""  # the option was passed on
+    assert once.conversions == 1  # and nothing was remembered for it
     assert once.ParseDict is json_format.ParseDict
 
 
@@ -133,8 +151,12 @@ def test_install_refuses_a_module_that_does_not_use_json_format() -> None:
     class Elsewhere:
         __name__ = "pulumi_policy.policy"
 
-    with pytest.raises(RuntimeError, match=r"review cognito_guard\.conversion_cache"):
+    with pytest.raises(RuntimeError) as refused:
         conversion_cache.install(Elsewhere())  # type: ignore[arg-type]
+    assert str(refused.value) == (
+        "pulumi_policy.policy does not use google.protobuf.json_format as a module global any "
+        "more; review cognito_guard.conversion_cache for this pulumi-policy version"
+    )
 
 
 def test_the_pack_entry_point_installs_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
