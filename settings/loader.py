@@ -258,9 +258,10 @@ def _config_path(file_path: KeyPath) -> KeyPath:
     """``("enterprise-identity:userPool", "mfa")`` -> ``("userPool", "mfa")``, also from the old
     spelling ``enterprise-identity:config:userPool``; other keys keep their namespace."""
     namespace, _, name = str(file_path[0]).partition(":")
+    if not name:  # written without a namespace: the project's
+        return (namespace, *file_path[1:])
     name = name.removeprefix("config:")  # Pulumi's config.ParseKey reads ns:config:name as ns:name
-    key = name if namespace == PROJECT else f"{namespace}:{name}" if name else namespace
-    return (key, *file_path[1:])
+    return (name if namespace == PROJECT else f"{namespace}:{name}", *file_path[1:])
 
 
 def _spellings(first: str) -> list[str]:

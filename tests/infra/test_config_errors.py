@@ -396,17 +396,17 @@ def test_a_missing_key_points_at_its_parent(tmp_path: Path) -> None:
     assert where[1:] == ("enterprise-identity:userPool:", "enterprise-identity:userPool.name")
 
 
-def test_a_key_in_the_old_config_spelling_is_reported_at_its_line(tmp_path: Path) -> None:
-    """Pulumi reads `enterprise-identity:config:userPool` as `enterprise-identity:userPool`
-    (`config.ParseKey`), so a problem under it points at the line where it is written."""
-    document = {
-        ("enterprise-identity:config:userPool" if key == P + "userPool" else key): value
-        for key, value in stack_document("prod").items()
-    }
-    document["enterprise-identity:config:userPool"]["deletionProtection"] = "yes"
+@pytest.mark.parametrize("spelling", ["enterprise-identity:config:{}", "{}"], ids=["old", "bare"])
+def test_a_key_in_another_spelling_is_reported_at_its_line(tmp_path: Path, spelling: str) -> None:
+    """Pulumi reads `enterprise-identity:config:userPool` (`config.ParseKey`) and `userPool` (a
+    key without namespace is the project's) as `enterprise-identity:userPool`, so a problem under
+    either points at the line where it is written."""
+    document = stack_document("prod")
+    for name in ("userPool", "identityProviders"):
+        document[spelling.format(name)] = document.pop(P + name)
+    document[spelling.format("userPool")]["deletionProtection"] = "yes"
+    document[spelling.format("identityProviders")][1]["clientId"] = {"secure": "v1:Yw=="}
     document["aws:config:region"] = document.pop("aws:region")
-    document["enterprise-identity:config:identityProviders"] = document.pop(P + "identityProviders")
-    document["enterprise-identity:config:identityProviders"][1]["clientId"] = {"secure": "v1:Yw=="}
     located = _located(_load_file("prod", _write(tmp_path, document)))
     assert [where[1:] for where in located] == [
         ("clientId:", "enterprise-identity:identityProviders[1].clientId"),
