@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import signal
-import sys
 import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from concurrent import futures
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from rich.console import Console
 
 from bench.ops_support import error_response, json_response
+from identity_ops import executor as executor_module
 from identity_ops.aws import AwsClients, AwsSettings
 from identity_ops.executor import Executor, JobInterruptedError, RetryPolicy
 from identity_ops.journal import Entry, Journal
@@ -430,7 +430,7 @@ def test_a_result_is_journaled_as_soon_as_it_arrives(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("concurrency", "window"), [(1, 32), (10, 40)])
 def test_input_is_read_at_most_a_window_ahead_of_the_results(
-    tmp_path: Path, concurrency: int, window: int
+    tmp_path: Path, concurrency: int, window: int, main_loop_waiting: threading.Event
 ) -> None:
     """Rows are read (and journaled "started") in batches: never more than ``window`` (the larger
     of 32 and 4 x concurrency) beyond the finished ones, topped up when half of them are done. That
@@ -447,7 +447,7 @@ def test_input_is_read_at_most_a_window_ahead_of_the_results(
 
     def one_at_a_time(row: Row) -> None:
         _wait_until(lambda: progress.task.completed == int(row.item))
-        _wait_until(_main_thread_waits_for_results)
+        _wait_until(main_loop_waiting.is_set)
         read_when_row_ran.append(read[0])
 
     job = Job(tmp_path, concurrency=concurrency, before_request=one_at_a_time)
@@ -462,7 +462,9 @@ def test_input_is_read_at_most_a_window_ahead_of_the_results(
 # --- Ctrl-C -------------------------------------------------------------------------------------
 
 
-def test_ctrl_c_finishes_running_rows_and_leaves_the_rest_to_the_rerun(tmp_path: Path) -> None:
+def test_ctrl_c_finishes_running_rows_and_leaves_the_rest_to_the_rerun(
+    tmp_path: Path, main_loop_waiting: threading.Event
+) -> None:
     """Ctrl-C while one row waits out a throttling backoff and another is being sent."""
     cognito = Cognito({"bob": [THROTTLED]})  # throttled until the job stops
     pressed: list[float] = []
@@ -471,7 +473,7 @@ def test_ctrl_c_finishes_running_rows_and_leaves_the_rest_to_the_rerun(tmp_path:
         if row.username == "alice":
             assert cognito.answered("bob").wait(10)
             time.sleep(0.05)  # bob has its throttle and now waits out the backoff
-            _wait_until(_main_thread_waits_for_results)
+            _wait_until(main_loop_waiting.is_set)
             pressed.append(time.monotonic())
             signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
             time.sleep(0.1)  # alice's request is still on its way when the job stops
@@ -510,12 +512,20 @@ def _wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
         time.sleep(0.001)
 
 
-def _main_thread_waits_for_results() -> bool:
-    """Whether the main thread (the executor's loop) is blocked in ``concurrent.futures.wait``."""
-    frame = sys._current_frames().get(threading.main_thread().ident or 0)
-    futures_module = os.path.join("concurrent", "futures", "_base.py")
-    while frame is not None:
-        if frame.f_code.co_name == "wait" and frame.f_code.co_filename.endswith(futures_module):
-            return True
-        frame = frame.f_back
-    return False
+@pytest.fixture
+def main_loop_waiting(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set while the executor's loop is blocked in ``concurrent.futures.wait`` (after it has read
+    and submitted what it will read for now). A flag set around the call, not a look at the main
+    thread's frames: ``sys._current_frames()`` polled from worker threads could stall the run
+    behind the interpreter's thread-list lock on a busy machine."""
+    waiting = threading.Event()
+
+    def watched_wait(*args: Any, **kwargs: Any) -> Any:
+        waiting.set()
+        try:
+            return futures.wait(*args, **kwargs)
+        finally:
+            waiting.clear()
+
+    monkeypatch.setattr(executor_module, "wait", watched_wait)
+    return waiting
