@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from gate.config_keys import config_name
 from gate.plan import Plan, PlannedResource, ProgramLine
 from gate.program_host import project_file
 from gate.result import SourceLocation
@@ -85,7 +86,7 @@ def _sections(source: SourceMap) -> list[tuple[KeyPath, str]]:
     """Config keys outside lists (`enterprise-identity:userPool`, `...:identityPool.roleMappings`),
     each with its last key as `_section` compares it (no namespace, letters and digits only)."""
     return [
-        (path, _norm(_key_name(path[-1])))
+        (path, _norm(config_name(str(path[-1]))))
         for path in source.lines
         if len(path) >= 2
         and path[0] == "config"
@@ -117,18 +118,11 @@ def _section_named_in(
         named = [
             path
             for path, _ in sections
-            if len(key := _key_name(path[-1]).lower()) >= 3 and _contains_words(name, key)
+            if len(key := config_name(str(path[-1])).lower()) >= 3 and _contains_words(name, key)
         ]
         if named:
             return min(named, key=len)
     return None
-
-
-def _key_name(key: object) -> str:
-    """A config key's name without its namespace: `userPool` for `enterprise-identity:userPool`
-    and for the old spelling `enterprise-identity:config:userPool`, which the Pulumi CLI reads as
-    the same key (`config.ParseKey`, see `gate.stack._namespaced`)."""
-    return str(key).rsplit(":", 1)[-1]
 
 
 def _match_rank(key: str, word: str) -> int | None:

@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from gate.config_keys import parse_config_key
 from gate.errors import StackFileError, StackNotFoundError
 from gate.source_map import SourceMap, YamlDocument, YamlError, read_document
 
@@ -141,14 +142,9 @@ def _read_mapping(path: Path) -> YamlDocument:
 
 
 def _namespaced(config: dict[Any, Any], project_name: str, file_name: str) -> dict[str, Any]:
-    """The config keys as the Pulumi CLI reads them.
-
-    A key without a namespace belongs to the project (`stackConfigNamespacedWithProject` in
-    sdk/go/common/workspace/loaders.go); then `config.ParseKey`
-    (sdk/go/common/resource/config/key.go) takes `namespace:name`, reads the old spelling
-    `namespace:config:name` as `namespace:name`, and refuses any other key with colons. Two
-    spellings of one key are refused here: the CLI builds its map by iterating a Go map, so which
-    of the two values a deployment gets is left to chance.
+    """The config keys as the Pulumi CLI reads them (`gate.config_keys`). Two spellings of one
+    key are refused here: the CLI builds its map by iterating a Go map, so which of the two values
+    a deployment gets is left to chance.
     """
     keys: dict[str, Any] = {}
     spelled: dict[str, str] = {}
@@ -165,17 +161,13 @@ def _namespaced(config: dict[Any, Any], project_name: str, file_name: str) -> di
 
 
 def _config_key(raw: str, project_name: str, file_name: str) -> str:
-    parts = raw.split(":")
-    if len(parts) == 1:
-        return f"{project_name}:{raw}"
-    if len(parts) == 2:
-        return raw
-    if len(parts) == 3 and parts[1] == "config":
-        return f"{parts[0]}:{parts[2]}"
-    raise StackFileError(
-        f"{file_name}: could not parse {raw} as a configuration key (configuration keys should "
-        "be of the form `<namespace>:<name>`)"
-    )
+    key = parse_config_key(raw, project_name)
+    if key is None:
+        raise StackFileError(
+            f"{file_name}: could not parse {raw} as a configuration key (configuration keys should "
+            "be of the form `<namespace>:<name>`)"
+        )
+    return key
 
 
 def _project_defaults(path: Path, document: dict[str, Any], project_name: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 from pydantic import ValidationError
 
+from gate.config_keys import parse_config_key
 from gate.host_process import CONFIG_FILE_VARIABLE
 from settings.base import problem
 from settings.errors import (
@@ -255,34 +256,32 @@ def _shown(path: Path) -> str:
 
 
 def _config_path(file_path: KeyPath) -> KeyPath:
-    """``("enterprise-identity:userPool", "mfa")`` -> ``("userPool", "mfa")``, also from the old
-    spelling ``enterprise-identity:config:userPool``; other keys keep their namespace."""
-    namespace, _, name = str(file_path[0]).partition(":")
-    if not name:  # written without a namespace: the project's
-        return (namespace, *file_path[1:])
-    name = name.removeprefix("config:")  # Pulumi's config.ParseKey reads ns:config:name as ns:name
-    return (name if namespace == PROJECT else f"{namespace}:{name}", *file_path[1:])
-
-
-def _spellings(first: str) -> list[str]:
-    """How a stack file may write config key ``first`` (``userPool`` or ``aws:region``): with the
-    project's namespace or without, and in the old ``namespace:config:name`` form."""
-    namespace, _, name = first.rpartition(":")
-    if not namespace:
-        return [f"{PROJECT}:{first}", first, f"{PROJECT}:config:{first}"]
-    return [first, f"{namespace}:config:{name}"]
+    """``("enterprise-identity:userPool", "mfa")`` -> ``("userPool", "mfa")``, however the file
+    spells the key (`gate.config_keys`); other namespaces stay."""
+    first = str(file_path[0])
+    key = parse_config_key(first, PROJECT) or first
+    return (key.removeprefix(f"{PROJECT}:"), *file_path[1:])
 
 
 def _locate(
     lines: Mapping[KeyPath, int], columns: Mapping[KeyPath, int], key_path: KeyPath
 ) -> Position | None:
-    """The position of the longest part of ``key_path`` found under ``config:``, however the
-    stack file spells its first key (`_spellings`)."""
+    """The position of the longest part of ``key_path`` found under ``config:``, under whichever
+    spelling of its first key the stack file uses (with or without the project's namespace, or
+    the old ``namespace:config:name``)."""
     if not key_path:
         return None
+    wanted = parse_config_key(str(key_path[0]), PROJECT) or str(key_path[0])
+    spellings = [
+        path[1]
+        for path in lines
+        if len(path) == 2
+        and path[0] == "config"
+        and parse_config_key(str(path[1]), PROJECT) == wanted
+    ] or [wanted]  # a key the file lacks: its nearest written part is `config:`
     found = [
         (length, path[:length])
-        for spelling in _spellings(str(key_path[0]))
+        for spelling in spellings
         for path in [("config", spelling, *key_path[1:])]
         for length in range(len(path), 0, -1)
         if path[:length] in lines
