@@ -35,7 +35,6 @@ from tests.policies.harness import (
     Spec,
     changed,
     fresh_pack,
-    run_resource,
     run_stack,
     urn_of,
     wire_props,
@@ -66,6 +65,7 @@ from tests.policies.test_rule_edges import (
     _github_statement,
     _password,
     _pool,
+    edge_cases,
 )
 from tests.policies.test_whole_messages import _with_web_acl
 
@@ -279,11 +279,9 @@ EDGES = [
 ]
 
 
-@pytest.mark.parametrize("edge", [pytest.param(e, id=f"{e.policy.name}:{e.label}") for e in EDGES])
+@pytest.mark.parametrize("edge", edge_cases(EDGES))
 def test_the_rule_at_its_edge(edge: Edge) -> None:
-    outcome = run_resource(edge.policy, edge.type, edge.props, dict(edge.config) or None)
-    assert outcome.messages == edge.messages
-    assert outcome.not_applicable is None
+    edge.check()
 
 
 def test_a_role_trusting_signed_in_users_by_exact_amr_is_the_authenticated_role() -> None:

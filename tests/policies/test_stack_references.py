@@ -87,6 +87,14 @@ def by_value(specs: Sequence[Spec]) -> list[Spec]:
     return [Spec(s.type, s.name, s.props, {}) for s in specs]
 
 
+def with_unknown_pool_id(specs: Sequence[Spec], name: str) -> list[Spec]:
+    """The stack with resource `name`'s `userPoolId` unknown."""
+    return [
+        Spec(s.type, s.name, {**s.props, "userPoolId": UNKNOWN}, s.deps) if s.name == name else s
+        for s in specs
+    ]
+
+
 def role(name: str, role_name: str, trust: object, *, arn: bool = True, **props: object) -> Spec:
     """An IAM role; `arn=False` for preview, where the engine sends the ARN AWS has not given yet
     as unknown (so an unknown reference must not match it)."""
@@ -913,21 +921,11 @@ USER_POOL_CASES: Final[dict[str, tuple[list[Spec], Findings]]] = {
         ],
     ),
     "client-pool-unknown": (
-        [
-            Spec(s.type, s.name, {**s.props, "userPoolId": UNKNOWN}, {})
-            if s.name == "portal"
-            else Spec(s.type, s.name, s.props, {})
-            for s in two_user_pools()
-        ],
+        with_unknown_pool_id(by_value(two_user_pools()), "portal"),
         [*OWN[:1], *CROSSED[2:]],
     ),
     "provider-pool-unknown": (
-        [
-            Spec(s.type, s.name, {**s.props, "userPoolId": UNKNOWN}, {})
-            if s.name == "partner-saml"
-            else Spec(s.type, s.name, s.props, {})
-            for s in two_user_pools()
-        ],
+        with_unknown_pool_id(by_value(two_user_pools()), "partner-saml"),
         [*OWN[:1], *CROSSED[2:]],
     ),
 }
