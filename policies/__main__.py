@@ -6,7 +6,7 @@ from pulumi_policy import EnforcementLevel, PolicyPack
 from cognito_guard import PACK_NAME, conversion_cache
 from cognito_guard.pack import PACK_DESCRIPTION, all_policies
 
-conversion_cache.install(pulumi_policy.policy)
+conversion_cache.install(pulumi_policy.policy)  # properties built once per request, not per policy
 PolicyPack(
     name=PACK_NAME,
     policies=all_policies(),

@@ -1,23 +1,32 @@
-"""Convert each resource's properties from protobuf once per request, not once per policy.
+"""Build each resource's properties for the policies once per request, not once per policy.
 
-pulumi-policy's analyzer (`pulumi_policy.policy`, 1.x) calls
-`json_format.MessageToDict(request.properties)` inside its loop over the pack's policies: once per
-resource policy in `Analyze`, and once per resource per stack policy in `AnalyzeStack`. With this
-pack's 47 resource policies and 13 stack policies that conversion was most of the pack's time (58 %
-of a sampling profile of the offline gate's pack), and the Pulumi engine calls the pack the same
-way during `pulumi preview --policy-pack`.
+pulumi-policy's analyzer (`pulumi_policy.policy`, 1.x) turns `request.properties` into what a
+policy reads inside its loop over the pack's policies: `json_format.MessageToDict` (protobuf to
+dict), `deserialize_properties` (a copy with secrets and assets decoded) and
+`unknown_checking_proxy` (a second copy whose reads raise on unknown values). It does this once
+per resource policy in `Analyze`, once per resource per stack policy in `AnalyzeStack`, and once
+per policy for each resource's provider. With this pack's 47 resource policies and 13 stack
+policies the conversion alone was 58 % of the pack's time in a sampling profile of the offline
+gate, and the copies were most of the rest; the Pulumi engine calls the pack the same way during
+`pulumi preview --policy-pack`.
 
-`install()` gives `pulumi_policy.policy` a stand-in for its `json_format` module whose
-`MessageToDict` remembers what it converted, keyed by the message object. It is safe because:
+`install()` gives `pulumi_policy.policy` stand-ins for those three names. Each remembers its
+result by the identity of its input: the message object, then the dict converted from it, then
+the properties deserialized from that. So every policy judging a resource in one request reads the
+same property proxy. That is safe because:
 
-- pulumi-policy only reads the converted dict: it passes it to `deserialize_properties`, which
-  builds fresh dicts and lists all the way down, so every policy still gets its own copy;
-- an entry keeps its message alive, so an `id()` cannot be reused for another message while the
-  entry exists, and protobuf (upb) hands out the same Python object for a sub-message as long as
-  one is alive, so the n-th policy's `request.properties` is the first one's object;
+- nothing in the pack writes to the properties it judges: every rule reads them through
+  `cognito_guard.props.Props`, which has no way to write, and the stack rules read plain copies
+  (`tests/policies/test_conversion_cache.py` judges prod's and dev's requests and checks the
+  shared properties are unchanged afterwards);
+- remediations, which do write, get pulumi-policy's own fresh copy: `Remediate` deserializes with
+  `proxy_secrets=True` (so a fix cannot expose a secret), and those calls are never shared;
+- an entry keeps its message and dicts alive, so an `id()` cannot be reused while the entry
+  exists, and protobuf (upb) hands out the same Python object for a sub-message as long as one is
+  alive, so the n-th policy's `request.properties` is the first one's object;
 - request messages are parsed from the wire and never changed by the server.
 
-The cache is bounded (least recently used out), so a long `pulumi preview` does not grow the
+The store is bounded (least recently used out), so a long `pulumi preview` does not grow the
 pack's memory without end; a stack larger than the bound just converts as before.
 """
 
@@ -25,59 +34,136 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Final
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
+from pulumi_policy.deserialize import deserialize_properties
+from pulumi_policy.proxy import unknown_checking_proxy
 
 CAPACITY: Final = 4096
 """Messages remembered at once: more than one AnalyzeStack request's resources for stacks up to
 this size (a 200-tenant stack has about 750), each entry a few KB."""
 
 
+@dataclass
+class _Built:
+    """One message and what was built from it so far."""
+
+    message: Message
+    as_dict: dict[str, Any]
+    deserialized: dict[str, Any] | None = None
+    proxy: Any = None
+
+
 class OncePerMessage:
-    """Stands in for `google.protobuf.json_format` inside pulumi_policy.policy: `MessageToDict`
-    converts each message object once; every other name is json_format's own."""
+    """Stands in for `google.protobuf.json_format` inside pulumi_policy.policy (its
+    `MessageToDict` converts each message object once; every other name is json_format's own),
+    and, through `deserialize_properties` and `unknown_checking_proxy`, for the two copies
+    pulumi-policy makes of the result."""
 
     def __init__(self, capacity: int = CAPACITY) -> None:
         self._capacity = capacity
-        self._converted: OrderedDict[int, tuple[Message, dict[str, Any]]] = OrderedDict()
+        self._by_message: OrderedDict[int, _Built] = OrderedDict()
+        self._by_dict: dict[int, _Built] = {}
+        """Entries by the id of their `as_dict` and of their `deserialized`."""
         self._lock = threading.Lock()  # the analyzer serves requests from a thread pool
         self.conversions = 0
         """How many messages were really converted (tests and benches read it)."""
+        self.copies = 0
+        """How many deserialized copies and proxies were really built (tests read it)."""
 
     def MessageToDict(self, message: Message, **options: Any) -> dict[str, Any]:  # noqa: N802
         if options:
             return json_format.MessageToDict(message, **options)
         key = id(message)
         with self._lock:
-            remembered = self._converted.get(key)
-            if remembered is not None and remembered[0] is message:
-                self._converted.move_to_end(key)
-                return remembered[1]
+            remembered = self._by_message.get(key)
+            if remembered is not None and remembered.message is message:
+                self._by_message.move_to_end(key)
+                return remembered.as_dict
         converted = json_format.MessageToDict(message)
         with self._lock:
             self.conversions += 1
-            self._converted[key] = (message, converted)
-            while len(self._converted) > self._capacity:
-                self._converted.popitem(last=False)
+            built = _Built(message, converted)
+            self._by_message[key] = built
+            self._by_dict[id(converted)] = built
+            while len(self._by_message) > self._capacity:
+                self._forget(next(iter(self._by_message)))
         return converted
+
+    def deserialize_properties(
+        self, props: dict[str, Any], proxy_secrets: bool = False
+    ) -> dict[str, Any]:
+        """pulumi-policy's, once per converted message; never shared for remediations."""
+        built = None if proxy_secrets else self._built_from(props, "as_dict")
+        if built is None:
+            return deserialize_properties(props, proxy_secrets)
+        if built.deserialized is None:
+            deserialized = deserialize_properties(props)
+            with self._lock:
+                self.copies += 1
+                built.deserialized = deserialized
+                self._by_dict[id(deserialized)] = built
+        return built.deserialized
+
+    def unknown_checking_proxy(self, props: dict[str, Any]) -> Any:
+        """pulumi-policy's, once per deserialized message."""
+        built = self._built_from(props, "deserialized")
+        if built is None:
+            return unknown_checking_proxy(props)
+        if built.proxy is None:
+            proxy = unknown_checking_proxy(props)
+            with self._lock:
+                self.copies += 1
+                built.proxy = proxy
+        return built.proxy
+
+    def _built_from(self, value: dict[str, Any], stage: str) -> _Built | None:
+        """The entry whose `stage` is this very object (not an equal one), if remembered."""
+        with self._lock:
+            built = self._by_dict.get(id(value))
+        return built if built is not None and getattr(built, stage) is value else None
+
+    def _forget(self, key: int) -> None:
+        built = self._by_message.pop(key, None)
+        if built is not None:
+            for value in (built.as_dict, built.deserialized):
+                if value is not None and self._by_dict.get(id(value)) is built:
+                    del self._by_dict[id(value)]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(json_format, name)
 
 
-def install(policy_module: ModuleType) -> OncePerMessage:
-    """Put a `OncePerMessage` where `policy_module` (pulumi_policy.policy) looks up json_format.
+_STAND_INS: Final = {
+    "json_format": json_format,
+    "deserialize_properties": deserialize_properties,
+    "unknown_checking_proxy": unknown_checking_proxy,
+}
+"""The module globals of pulumi_policy.policy replaced, with the originals they must be."""
 
-    Refuses a pulumi-policy that no longer reads json_format through its module global: the pack
+
+def install(policy_module: ModuleType) -> OncePerMessage:
+    """Put a `OncePerMessage` in place of `policy_module`'s (pulumi_policy.policy's)
+    `json_format`, `deserialize_properties` and `unknown_checking_proxy`.
+
+    Refuses a pulumi-policy that no longer reads all three through its module globals: the pack
     would still be right, only slower, and the pinned version's test should say so."""
-    if getattr(policy_module, "json_format", None) is not json_format:
+    changed = [
+        name
+        for name, original in _STAND_INS.items()
+        if getattr(policy_module, name, None) is not original
+    ]
+    if changed:
         raise RuntimeError(
-            f"{policy_module.__name__} does not use google.protobuf.json_format as a module "
-            "global any more; review cognito_guard.conversion_cache for this pulumi-policy version"
+            f"{policy_module.__name__} does not use {', '.join(changed)} as module globals any "
+            "more; review cognito_guard.conversion_cache for this pulumi-policy version"
         )
     once = OncePerMessage()
     policy_module.json_format = once  # type: ignore[attr-defined]
+    policy_module.deserialize_properties = once.deserialize_properties  # type: ignore[attr-defined]
+    policy_module.unknown_checking_proxy = once.unknown_checking_proxy  # type: ignore[attr-defined]
     return once

@@ -1,15 +1,16 @@
-"""The pack converts each resource's properties once per request (`cognito_guard.conversion_cache`).
+"""The pack builds each resource's properties once per request (`cognito_guard.conversion_cache`).
 
-pulumi-policy's analyzer converts `request.properties` inside its loop over policies. These tests
-run its real analyzer class over the engine's request messages (built by `gate.analyzer`), with
-and without the cache, and check that the answers are the same and the conversions are not.
+pulumi-policy's analyzer converts and copies `request.properties` inside its loop over policies.
+These tests run its real analyzer class over the engine's request messages (built by
+`gate.analyzer`, from the reference stack and from the real dev and prod programs), with and
+without the cache, and check that the answers are the same and the conversions are not.
 """
 
 from __future__ import annotations
 
 import runpy
-from collections.abc import Iterator
-from typing import Any, cast
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pulumi_policy
 import pulumi_policy.policy
@@ -17,23 +18,38 @@ import pytest
 from google.protobuf import json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel, ResourceValidationArgs, ResourceValidationPolicy
+from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.policy import _PolicyAnalyzerServicer
+from pulumi_policy.proxy import unknown_checking_proxy
 
 from cognito_guard import conversion_cache
 from cognito_guard.pack import all_policies
+from gate.analysis import to_analyzer_resource
 from gate.analyzer import analyze_request, stack_resource_message
+from gate.program_runner import plan_of
+from gate.stack import find_project, load_stack
 from tests.policies.harness import analyzer_resources, replace_spec
 from tests.policies.reference import SECURE_WEB_CLIENT, secure_stack
 from tests.repo import ROOT
 
+ORIGINALS = {
+    "json_format": json_format,
+    "deserialize_properties": deserialize_properties,
+    "unknown_checking_proxy": unknown_checking_proxy,
+}
+
+
+def _uninstall(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pulumi_policy.policy as it is without the cache (and put back so after the test)."""
+    for name, original in ORIGINALS.items():
+        monkeypatch.setattr(pulumi_policy.policy, name, original)
+
 
 @pytest.fixture
-def cache() -> Iterator[conversion_cache.OncePerMessage]:
-    """The cache installed in pulumi_policy.policy for one test, json_format put back after."""
-    try:
-        yield conversion_cache.install(pulumi_policy.policy)
-    finally:
-        pulumi_policy.policy.json_format = json_format  # type: ignore[attr-defined]
+def cache(monkeypatch: pytest.MonkeyPatch) -> conversion_cache.OncePerMessage:
+    """The cache installed in pulumi_policy.policy for one test, the originals put back after."""
+    _uninstall(monkeypatch)
+    return conversion_cache.install(pulumi_policy.policy)
 
 
 def _analyzer(policies: list[Any] | None = None) -> Any:
@@ -63,54 +79,145 @@ def _answer(response: Any) -> dict[str, Any]:
     return json_format.MessageToDict(response)
 
 
-def test_analyze_converts_the_resource_once_and_answers_the_same(
-    cache: conversion_cache.OncePerMessage,
+def test_analyze_builds_the_resource_once_and_answers_the_same(
+    cache: conversion_cache.OncePerMessage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     request = _client_request()
     with_cache = _answer(_analyzer().Analyze(request, None))
     assert cache.conversions == 1  # one resource, 47 resource policies
+    assert cache.copies == 2  # one deserialized copy, one proxy
 
-    pulumi_policy.policy.json_format = json_format  # type: ignore[attr-defined]
+    _uninstall(monkeypatch)
     without_cache = _answer(_analyzer().Analyze(request, None))
     assert with_cache == without_cache
     assert "cognito-client-no-implicit-grant" in str(with_cache)
 
 
 @pytest.mark.parametrize("preview", [False, True], ids=["up", "preview"])
-def test_analyze_stack_converts_each_resource_once_and_answers_the_same(
-    cache: conversion_cache.OncePerMessage, preview: bool
+def test_analyze_stack_builds_each_resource_once_and_answers_the_same(
+    cache: conversion_cache.OncePerMessage, monkeypatch: pytest.MonkeyPatch, preview: bool
 ) -> None:
     request = _stack_request(preview=preview)
     with_cache = _answer(_analyzer().AnalyzeStack(request, None))
     assert cache.conversions == len(request.resources)  # not once per stack policy
+    assert cache.copies == 2 * len(request.resources)
 
-    pulumi_policy.policy.json_format = json_format  # type: ignore[attr-defined]
+    _uninstall(monkeypatch)
     without_cache = _answer(_analyzer().AnalyzeStack(request, None))
     assert with_cache == without_cache
     assert "cognito-user-pool-waf-associated" in str(with_cache)
 
 
-def test_each_policy_still_gets_its_own_copy(cache: conversion_cache.OncePerMessage) -> None:
-    """A policy that changes its properties does not change what the next policy sees."""
+def _plain(value: object) -> object:
+    """A proxied value as plain dicts and lists, unknowns included (read through the proxies'
+    own `__target` key, so no read raises); assets and archives as their type and fields."""
+    if isinstance(value, Mapping):
+        target = value["__target"] if not isinstance(value, dict) else value
+        return {key: _plain(item) for key, item in target.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        target = value["__target"] if not isinstance(value, list) else value  # type: ignore[call-overload]
+        return [_plain(item) for item in target]
+    if hasattr(value, "__dict__"):
+        return (type(value).__name__, _plain(vars(value)))
+    return value
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_no_rule_of_the_pack_changes_the_properties_its_policies_share(
+    cache: conversion_cache.OncePerMessage, monkeypatch: pytest.MonkeyPatch, stack: str
+) -> None:
+    """Every policy judging a resource reads the same properties, so no rule may write to them:
+    after every resource of the real program is judged (`Remediate`, `Analyze`, `AnalyzeStack`),
+    each shared copy still equals a fresh conversion of its message, and the answers are the
+    same as without the cache."""
+    config = load_stack(find_project(ROOT), stack)
+    plan = plan_of(config, "preview")
+    index = plan.by_urn()
+    resources = [to_analyzer_resource(r, index, r.inputs) for r in plan.resources]
+    remediate = [analyze_request(r, skip_internal_keys=False) for r in resources]
+    analyze = [analyze_request(r, skip_internal_keys=True) for r in resources]
+    stack_request = analyzer_pb2.AnalyzeStackRequest(
+        resources=[stack_resource_message(r) for r in resources]
+    )
+
+    def judge() -> list[dict[str, Any]]:
+        analyzer = _analyzer()
+        answers = [_answer(analyzer.Remediate(r, None)) for r in remediate]
+        answers += [_answer(analyzer.Analyze(r, None)) for r in analyze]
+        return [*answers, _answer(analyzer.AnalyzeStack(stack_request, None))]
+
+    with_cache = judge()
+    built = cache.copies
+    judged = [*analyze, *stack_request.resources]
+    messages = [r.properties for r in judged]
+    messages += [r.provider.properties for r in judged if r.HasField("provider")]
+    shared = [
+        (message, cache.deserialize_properties(cache.MessageToDict(message)))
+        for message in messages
+    ]
+    for message, deserialized in shared:
+        fresh = deserialize_properties(json_format.MessageToDict(message))
+        assert _plain(deserialized) == _plain(fresh)
+        assert _plain(cache.unknown_checking_proxy(deserialized)) == _plain(fresh)
+    assert cache.copies == built  # each was built while judging, none just now
+
+    _uninstall(monkeypatch)
+    assert with_cache == judge()
+
+
+def test_remediations_get_their_own_copy(cache: conversion_cache.OncePerMessage) -> None:
+    """`Remediate` writes fixes into its properties; `Analyze` of the same message afterwards
+    still reads the originals, and neither the fix nor a secret leaks between them."""
     seen: list[object] = []
 
-    def vandal(args: ResourceValidationArgs, _report: Any) -> None:
-        props = cast(dict[str, Any], args.props)  # the proxy writes through to its dict
-        props["tokenValidityUnits"]["accessToken"] = "vandalised"
-        props["name"] = "vandalised"
+    def fix(args: ResourceValidationArgs) -> dict[str, Any]:
+        args.props["name"] = "fixed"
+        return dict(args.props)
 
     def witness(args: ResourceValidationArgs, _report: Any) -> None:
-        seen.append((args.props["name"], args.props["tokenValidityUnits"]["accessToken"]))
+        seen.append(args.props["name"])
 
     policies = [
-        ResourceValidationPolicy(name=name, description=name, validate=check)
-        for name, check in [("vandal", vandal), ("witness", witness)]
+        ResourceValidationPolicy(
+            name="fixer",
+            description="fixer",
+            validate=witness,
+            remediate=fix,
+            enforcement_level=EnforcementLevel.REMEDIATE,
+        )
     ]
     request = _client_request()
+    remediated = _answer(_analyzer(policies).Remediate(request, None))
+    assert remediated["remediations"][0]["properties"]["name"] == "fixed"
     _analyzer(policies).Analyze(request, None)
-    _analyzer(policies).Analyze(request, None)
-    assert cache.conversions == 1
-    assert seen == [("portal", "minutes")] * 2
+    assert seen == ["portal"]
+    assert cache.conversions == 1  # the conversion is shared; the copies are not
+    assert cache.copies == 2  # Analyze's two
+
+
+def test_only_the_converted_objects_themselves_are_shared() -> None:
+    """An equal dict that is not the one converted from a remembered message gets fresh copies,
+    as do the dicts of a message pushed out of the cache."""
+    once = conversion_cache.OncePerMessage(capacity=1)
+    first = struct_pb2.Struct(fields={"n": struct_pb2.Value(number_value=1)})
+    converted = once.MessageToDict(first)
+    deserialized = once.deserialize_properties(converted)
+    assert once.deserialize_properties(converted) is deserialized
+    assert once.unknown_checking_proxy(deserialized) is once.unknown_checking_proxy(deserialized)
+    assert once.copies == 2
+
+    equal = dict(converted)
+    assert once.deserialize_properties(equal) is not once.deserialize_properties(equal)
+    assert once.unknown_checking_proxy(equal) is not once.unknown_checking_proxy(equal)
+    assert once.deserialize_properties(converted, True) is not deserialized  # secrets proxied
+    assert once.copies == 2
+
+    once.MessageToDict(struct_pb2.Struct())  # pushes `first` out
+    assert once.deserialize_properties(converted) is not deserialized
+    assert once.unknown_checking_proxy(deserialized) is not once.unknown_checking_proxy(
+        deserialized
+    )
+    assert once.copies == 2
 
 
 def test_the_cache_keeps_the_most_recently_used_messages_up_to_its_bound() -> None:
@@ -147,15 +254,16 @@ def test_calls_with_options_go_straight_to_json_format() -> None:
     assert once.ParseDict is json_format.ParseDict
 
 
-def test_install_refuses_a_module_that_does_not_use_json_format() -> None:
+def test_install_refuses_a_module_that_does_not_use_the_replaced_globals() -> None:
     class Elsewhere:
         __name__ = "pulumi_policy.policy"
+        deserialize_properties = staticmethod(deserialize_properties)
 
     with pytest.raises(RuntimeError) as refused:
         conversion_cache.install(Elsewhere())  # type: ignore[arg-type]
     assert str(refused.value) == (
-        "pulumi_policy.policy does not use google.protobuf.json_format as a module global any "
-        "more; review cognito_guard.conversion_cache for this pulumi-policy version"
+        "pulumi_policy.policy does not use json_format, unknown_checking_proxy as module globals "
+        "any more; review cognito_guard.conversion_cache for this pulumi-policy version"
     )
 
 
@@ -163,8 +271,10 @@ def test_the_pack_entry_point_installs_the_cache(monkeypatch: pytest.MonkeyPatch
     """`policies/__main__.py`, which the Pulumi CLI runs, serves with the cache in place."""
     served: list[dict[str, Any]] = []
     monkeypatch.setattr(pulumi_policy, "PolicyPack", lambda **kwargs: served.append(kwargs))
-    monkeypatch.setattr(pulumi_policy.policy, "json_format", json_format)  # as before any install
+    _uninstall(monkeypatch)  # as before any install
     runpy.run_path(str(ROOT / "policies" / "__main__.py"), run_name="__main__")
     assert len(served) == 1
     installed = getattr(pulumi_policy.policy, "json_format")  # noqa: B009 (not exported)
     assert isinstance(installed, conversion_cache.OncePerMessage)
+    for name in ("deserialize_properties", "unknown_checking_proxy"):
+        assert getattr(pulumi_policy.policy, name) == getattr(installed, name)
