@@ -1,16 +1,18 @@
 """The `identity-gate` and `python -m gate` entry point: starts a program host before anything
-else when the command is `preview` (see `gate.host_process`), runs the CLI (`gate.cli`), and
-ends the process without the interpreter's teardown (see `gate.short_lived`)."""
+else when the command is `preview` (see `gate.host_process`), runs the CLI (`gate.cli`) without the
+SDK parts it never uses (`gate.deferred_imports`), and ends the process without the interpreter's teardown (see `gate.short_lived`)."""
 
 from __future__ import annotations
 
 import sys
 
+from gate.deferred_imports import defer_unused_sdk_parts
 from gate.short_lived import collect_less_often, exit_code, exit_now
 
 
 def main() -> None:
     collect_less_often()
+    defer_unused_sdk_parts(uses_grpc=True)  # the gate talks to the pack over gRPC
     if sys.argv[1:2] == ["preview"] and not {"-h", "--help"} & set(sys.argv[2:]):
         from gate.host_process import start_host_early
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import runpy
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import pulumi_policy
 import pulumi_policy.policy
@@ -148,9 +148,9 @@ def test_no_rule_of_the_pack_changes_the_properties_its_policies_share(
 
     with_cache = judge()
     built = cache.copies
-    judged = [*analyze, *stack_request.resources]
-    messages = [r.properties for r in judged]
-    messages += [r.provider.properties for r in judged if r.HasField("provider")]
+    messages = [r.properties for r in analyze] + [r.properties for r in stack_request.resources]
+    messages += [r.provider.properties for r in analyze if r.HasField("provider")]
+    messages += [r.provider.properties for r in stack_request.resources if r.HasField("provider")]
     shared = [
         (message, cache.deserialize_properties(cache.MessageToDict(message)))
         for message in messages
@@ -170,9 +170,10 @@ def test_remediations_get_their_own_copy(cache: conversion_cache.OncePerMessage)
     still reads the originals, and neither the fix nor a secret leaks between them."""
     seen: list[object] = []
 
-    def fix(args: ResourceValidationArgs) -> dict[str, Any]:
-        args.props["name"] = "fixed"
-        return dict(args.props)
+    def fix(args: ResourceValidationArgs) -> Any:
+        props = cast(dict[str, Any], args.props)  # the proxy writes through to its dict
+        props["name"] = "fixed"
+        return dict(props)
 
     def witness(args: ResourceValidationArgs, _report: Any) -> None:
         seen.append(args.props["name"])

@@ -1,0 +1,127 @@
+"""Modules the Pulumi SDK imports on every start but a gate process never uses, loaded only when
+something first reads from them.
+
+`import pulumi` imports the automation API, dynamic providers (with dill), OpenTelemetry tracing
+and gRPC, whatever the program needs. Under the SDK's mock runtime (the program host) none of them
+is used: there is no engine to dial and no tracing unless `TRACEPARENT` is set. Together they
+are about a third of `import pulumi.runtime.mocks` (0.05 s of ~0.16 s on the bench machine), and
+the program host pays it on the gate's critical path before the program's first line.
+
+`defer(name)` puts a placeholder module in `sys.modules` before the SDK imports the real one. The
+placeholder is the module object itself (spec, file and path already set), so `import name`,
+`from package import name` and submodule imports all find it without running it; the first
+attribute it does not have yet runs the module's code into that same object, once, under a lock.
+A program that does use one of them therefore gets it, only later; what is deferred changes
+nothing but when the module's code runs. (`importlib.util.LazyLoader` cannot do this on
+Python 3.11: the import system reads `__spec__` of a module it finds in `sys.modules`, and any
+attribute read makes a lazy module load.)
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import os
+import sys
+import threading
+import types
+from collections.abc import Iterable, Mapping
+from importlib.machinery import ModuleSpec
+
+_LOCK = threading.RLock()
+_loading: set[str] = set()
+
+
+class DeferredModule(types.ModuleType):
+    """A module whose code has not run yet; it runs on the first read of a missing attribute."""
+
+    def __getattr__(self, name: str) -> object:
+        spec: ModuleSpec = self.__dict__["__spec__"]
+        with _LOCK:
+            if type(self) is DeferredModule and spec.name not in _loading:
+                _load(self, spec)
+        if name in self.__dict__:
+            return self.__dict__[name]
+        # Read while its own code is still running (a circular import), as for any module.
+        raise AttributeError(f"module {spec.name!r} has no attribute {name!r}")
+
+
+def _load(module: types.ModuleType, spec: ModuleSpec) -> None:
+    """Runs the module's code into the placeholder, as the import system would have."""
+    assert spec.loader is not None
+    _loading.add(spec.name)
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(spec.name, None)  # as a failed import leaves nothing behind
+        raise
+    finally:
+        _loading.discard(spec.name)
+    module.__class__ = types.ModuleType
+
+
+def defer(names: Iterable[str]) -> list[str]:
+    """Defers each module not imported yet (parents before children); returns those deferred.
+
+    A child of a deferred package is also set as the package's attribute, as importing it would,
+    so that `from package import child` does not load the package."""
+    deferred: list[str] = []
+    for name in names:
+        if name in sys.modules:
+            continue
+        spec = _find_without_running(name)
+        if spec is None or spec.loader is None:
+            continue
+        module = importlib.util.module_from_spec(spec)
+        module.__class__ = DeferredModule
+        sys.modules[name] = module
+        parent, _, child = name.rpartition(".")
+        if isinstance(sys.modules.get(parent), DeferredModule):
+            sys.modules[parent].__dict__[child] = module
+        deferred.append(name)
+    return deferred
+
+
+def is_deferred(name: str) -> bool:
+    """True while `name` is a placeholder whose code has not run."""
+    return isinstance(sys.modules.get(name), DeferredModule)
+
+
+def _find_without_running(name: str) -> ModuleSpec | None:
+    """The module's spec, found through its parents' paths without running any of them
+    (`importlib.util.find_spec` imports the parents of a dotted name)."""
+    top, *rest = name.split(".")
+    spec = importlib.util.find_spec(top) if top not in sys.modules else sys.modules[top].__spec__
+    qualified = top
+    for part in rest:
+        if spec is None or spec.submodule_search_locations is None:
+            return None
+        qualified = f"{qualified}.{part}"
+        spec = importlib.machinery.PathFinder.find_spec(
+            qualified, list(spec.submodule_search_locations)
+        )
+    return spec
+
+
+SDK_PARTS_NO_GATE_PROCESS_USES = ("pulumi.automation", "pulumi.dynamic")
+"""The automation API (it drives the Pulumi CLI) and dynamic providers (with dill)."""
+
+SDK_TRACING = "pulumi.runtime._instrumentation"
+"""OpenTelemetry set-up; it does nothing unless `TRACEPARENT` is set (the CLI sets it when
+tracing), so it is deferred only without it."""
+
+GRPC = ("grpc", "grpc.aio")
+"""Only for talking to an engine or a pack; the program host's mock runtime dials neither."""
+
+
+def defer_unused_sdk_parts(
+    *, uses_grpc: bool, environ: Mapping[str, str] = os.environ
+) -> list[str]:
+    """Defers the SDK parts this process will not use (call before anything imports `pulumi`);
+    returns those deferred."""
+    names = list(SDK_PARTS_NO_GATE_PROCESS_USES)
+    if "TRACEPARENT" not in environ:
+        names.append(SDK_TRACING)
+    if not uses_grpc:
+        names.extend(GRPC)
+    return defer(names)

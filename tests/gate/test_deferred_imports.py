@@ -1,0 +1,232 @@
+"""SDK parts no gate process uses are loaded only when read (`gate.deferred_imports`).
+
+The mechanism is tested on small packages written for each test; the program host and the gate
+are tested in their own processes, on the real prod program and on programs that do use the
+deferred parts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gate import deferred_imports
+from gate.program_runner import _program_request
+from gate.stack import find_project, load_stack
+from tests.program_host import run_program_host
+from tests.repo import ROOT
+
+DEFERRED_SDK_PARTS = [
+    *deferred_imports.SDK_PARTS_NO_GATE_PROCESS_USES,
+    deferred_imports.SDK_TRACING,
+    *deferred_imports.GRPC,
+]
+
+
+@pytest.fixture
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A package `deferral_probe` (with a submodule `sub`) whose modules append their names to
+    `deferral_probe_runs.RUNS` when their code runs; removed from `sys.modules` after the test."""
+    root = tmp_path / "deferral_probe"
+    root.mkdir()
+    (tmp_path / "deferral_probe_runs.py").write_text("RUNS: list[str] = []\n", encoding="utf-8")
+    (root / "__init__.py").write_text(
+        "import time\nimport deferral_probe_runs\n"
+        "time.sleep(0.05)  # long enough for two threads to meet here\n"
+        "deferral_probe_runs.RUNS.append(__name__)\nVALUE = 42\n",
+        encoding="utf-8",
+    )
+    (root / "sub.py").write_text(
+        "import deferral_probe_runs\ndeferral_probe_runs.RUNS.append(__name__)\nVALUE = 7\n",
+        encoding="utf-8",
+    )
+    (root / "broken.py").write_text("raise ValueError('broken on purpose')\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield "deferral_probe"
+    for name in [n for n in sys.modules if n.startswith("deferral_probe")]:
+        del sys.modules[name]
+
+
+def _runs() -> list[str]:
+    import deferral_probe_runs  # type: ignore[import-not-found]
+
+    runs: list[str] = deferral_probe_runs.RUNS
+    return runs
+
+
+def test_a_deferred_module_runs_once_on_its_first_missing_attribute(package: str) -> None:
+    assert deferred_imports.defer([package]) == [package]
+    module = sys.modules[package]
+    import deferral_probe  # type: ignore[import-not-found]
+
+    assert deferral_probe is module
+    assert _runs() == []  # imported, found, not run
+    assert deferred_imports.is_deferred(package)
+    from deferral_probe import VALUE
+
+    assert VALUE == 42
+    assert deferral_probe.VALUE == 42
+    assert _runs() == ["deferral_probe"]  # once
+    assert sys.modules[package] is module
+    assert not deferred_imports.is_deferred(package)
+
+
+def test_a_deferred_child_of_a_deferred_package_runs_on_its_own(package: str) -> None:
+    """`from package import child` finds the child without running the package, as importing
+    the child would have set it on the package."""
+    assert deferred_imports.defer([package, f"{package}.sub"]) == [package, f"{package}.sub"]
+    from deferral_probe import sub
+
+    assert _runs() == []
+    assert sub.VALUE == 7
+    assert _runs() == ["deferral_probe.sub"]
+    assert sys.modules[package].VALUE == 42
+    assert _runs() == ["deferral_probe.sub", "deferral_probe"]
+
+
+def test_modules_already_imported_or_missing_are_left_alone(package: str) -> None:
+    import deferral_probe
+
+    assert deferred_imports.defer([package, "deferral_probe_absent", f"{package}.absent"]) == []
+    assert sys.modules[package] is deferral_probe
+    assert "deferral_probe_absent" not in sys.modules
+    assert _runs() == ["deferral_probe"]
+
+
+def test_a_module_that_fails_fails_as_an_import_would(package: str) -> None:
+    """Its error reaches the reader, and it is not left half-run in `sys.modules`."""
+    deferred_imports.defer([f"{package}.broken"])
+    module = sys.modules[f"{package}.broken"]
+    with pytest.raises(ValueError, match="broken on purpose"):
+        module.anything  # noqa: B018 (the read is the test)
+    assert f"{package}.broken" not in sys.modules
+    with pytest.raises(ValueError, match="broken on purpose"):
+        import deferral_probe.broken  # type: ignore[import-not-found]  # noqa: F401
+
+
+def test_threads_reading_at_once_run_the_module_once(package: str) -> None:
+    deferred_imports.defer([package])
+    module = sys.modules[package]
+    seen: list[object] = []
+    readers = [threading.Thread(target=lambda: seen.append(module.VALUE)) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join(timeout=30)
+    assert seen == [42] * 4
+    assert _runs() == ["deferral_probe"]
+
+
+def test_a_missing_attribute_is_still_an_attribute_error(package: str) -> None:
+    deferred_imports.defer([package])
+    with pytest.raises(AttributeError, match="has no attribute 'MISSING'"):
+        sys.modules[package].MISSING  # noqa: B018
+    assert _runs() == ["deferral_probe"]
+
+
+# --- the gate's processes ------------------------------------------------------------------
+
+HOST_THEN_REPORT = """
+import io, json, sys
+from gate import program_host
+from gate.deferred_imports import is_deferred
+names = json.loads(sys.argv[1])
+out = io.StringIO()
+code = program_host.main(sys.stdin, out)
+print(json.dumps({"code": code, "lines": len(out.getvalue().splitlines()),
+                  "deferred": [name for name in names if is_deferred(name)]}), file=sys.__stdout__)
+"""
+
+
+def _host_on_prod(environ: dict[str, str]) -> dict[str, object]:
+    request = _program_request(load_stack(find_project(ROOT), "prod"), "preview")
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", HOST_THEN_REPORT, json.dumps(DEFERRED_SDK_PARTS)],
+        input=json.dumps(request),
+        cwd=ROOT,
+        env={**environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    )
+    report: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
+    return report
+
+
+def test_the_prod_program_runs_without_any_deferred_sdk_part() -> None:
+    """The whole prod program under the mock runtime never reads gRPC, the automation API,
+    dynamic providers or tracing: the host's import saving is real, not undone later."""
+    environ = {k: v for k, v in os.environ.items() if k != "TRACEPARENT"}
+    report = _host_on_prod(environ)
+    assert report["code"] == 0
+    assert report["lines"] == 69  # 68 registrations and the result
+    assert report["deferred"] == DEFERRED_SDK_PARTS
+
+
+def test_with_tracing_asked_for_the_sdk_sets_tracing_up() -> None:
+    """`TRACEPARENT` (set by the Pulumi CLI when it traces) keeps the SDK's tracing module."""
+    report = _host_on_prod({**os.environ, "TRACEPARENT": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"})
+    assert report["code"] == 0
+    assert deferred_imports.SDK_TRACING not in report["deferred"]  # type: ignore[operator]
+
+
+def test_a_program_that_uses_deferred_parts_gets_them(tmp_path: Path) -> None:
+    (tmp_path / "__main__.py").write_text(
+        "import grpc\nimport pulumi\nimport pulumi.automation as auto\n"
+        "from pulumi.dynamic import ResourceProvider\n\n"
+        'pulumi.export("status", grpc.StatusCode.OK.name)\n'
+        'pulumi.export("workspace", auto.LocalWorkspace.__name__)\n'
+        'pulumi.export("provider", ResourceProvider.__name__)\n',
+        encoding="utf-8",
+    )
+    result = run_program_host(tmp_path / "__main__.py", preview=True)
+    assert result["stackOutputs"] == {
+        "status": "OK",
+        "workspace": "LocalWorkspace",
+        "provider": "ResourceProvider",
+    }
+
+
+PROD_PREVIEW = ("preview", "--stack", "prod", "--format", "json")
+GATE_THEN_REPORT = """
+import json, os, sys
+from gate import launch
+from gate.deferred_imports import is_deferred
+names = json.loads(sys.argv.pop(1))
+def report(code):
+    print(json.dumps({"code": code, "deferred": [name for name in names if is_deferred(name)]}),
+          file=sys.stderr, flush=True)
+    os._exit(code)
+launch.exit_now = report
+launch.main()
+"""
+
+
+def test_the_gate_itself_loads_only_the_sdk_parts_it_uses() -> None:
+    """The gate talks gRPC to the pack, so gRPC is loaded; the rest stays deferred through a
+    whole prod preview."""
+    environ = {k: v for k, v in os.environ.items() if k != "TRACEPARENT"}
+    done = subprocess.run(
+        [sys.executable, "-c", GATE_THEN_REPORT, json.dumps(DEFERRED_SDK_PARTS), *PROD_PREVIEW],
+        cwd=ROOT,
+        env={**environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    report = json.loads(done.stderr.splitlines()[-1])
+    assert report["code"] == 0
+    assert json.loads(done.stdout)["summary"]["resources"] == 57
+    assert report["deferred"] == [
+        *deferred_imports.SDK_PARTS_NO_GATE_PROCESS_USES,
+        deferred_imports.SDK_TRACING,
+    ]
