@@ -5,9 +5,11 @@ something first reads from them.
 and gRPC, whatever the program needs. Under the SDK's mock runtime (the program host) none of them
 is used: there is no engine to dial and no tracing unless `TRACEPARENT` is set. Together they
 are about a third of `import pulumi.runtime.mocks` (0.05 s of ~0.16 s on the bench machine), and
-the program host pays it on the gate's critical path before the program's first line.
+the program host pays it on the gate's critical path before the program's first line. The gate
+itself needs only the analyzer protocol's messages (`pulumi.runtime.proto`), not the SDK whose
+package they sit in (about 0.03 s of CPU, on the core the program host shares with the pack).
 
-`defer(name)` puts a placeholder module in `sys.modules` before the SDK imports the real one. The
+`defer(names)` puts a placeholder module in `sys.modules` before the SDK imports the real one. The
 placeholder is the module object itself (spec, file and path already set), so `import name`,
 `from package import name` and submodule imports all find it without running it; the first
 attribute it does not have yet runs the module's code into that same object, once, under a lock.
@@ -103,25 +105,26 @@ def _find_without_running(name: str) -> ModuleSpec | None:
     return spec
 
 
-SDK_PARTS_NO_GATE_PROCESS_USES = ("pulumi.automation", "pulumi.dynamic")
+NO_GATE_PROCESS_USES = ("pulumi.automation", "pulumi.dynamic")
 """The automation API (it drives the Pulumi CLI) and dynamic providers (with dill)."""
 
 SDK_TRACING = "pulumi.runtime._instrumentation"
 """OpenTelemetry set-up; it does nothing unless `TRACEPARENT` is set (the CLI sets it when
 tracing), so it is deferred only without it."""
 
-GRPC = ("grpc", "grpc.aio")
-"""Only for talking to an engine or a pack; the program host's mock runtime dials neither."""
+
+def _tracing(environ: Mapping[str, str]) -> list[str]:
+    return [] if "TRACEPARENT" in environ else [SDK_TRACING]
 
 
-def defer_unused_sdk_parts(
-    *, uses_grpc: bool, environ: Mapping[str, str] = os.environ
-) -> list[str]:
-    """Defers the SDK parts this process will not use (call before anything imports `pulumi`);
-    returns those deferred."""
-    names = list(SDK_PARTS_NO_GATE_PROCESS_USES)
-    if "TRACEPARENT" not in environ:
-        names.append(SDK_TRACING)
-    if not uses_grpc:
-        names.extend(GRPC)
-    return defer(names)
+def unused_by_program_host(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """The program host runs the SDK under its mock runtime, which dials neither an engine nor
+    a pack: no gRPC either."""
+    return [*NO_GATE_PROCESS_USES, *_tracing(environ), "grpc", "grpc.aio"]
+
+
+def unused_by_gate(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """The gate reads only the analyzer protocol's messages from the SDK
+    (`pulumi.runtime.proto`) and calls the pack with gRPC's blocking client: the SDK's own
+    package code and gRPC's asyncio API never run in it."""
+    return ["pulumi", "pulumi.runtime", *NO_GATE_PROCESS_USES, *_tracing(environ), "grpc.aio"]

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import sys
 
-from gate.deferred_imports import defer_unused_sdk_parts
+from gate.deferred_imports import defer, unused_by_gate
 from gate.short_lived import collect_less_often, exit_code, exit_now
 
 
 def main() -> None:
     collect_less_often()
-    defer_unused_sdk_parts(uses_grpc=True)  # the gate talks to the pack over gRPC
+    defer(unused_by_gate())
     if sys.argv[1:2] == ["preview"] and not {"-h", "--help"} & set(sys.argv[2:]):
         from gate.host_process import start_host_early
 

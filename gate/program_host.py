@@ -55,9 +55,9 @@ def main(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
 def _import_runtime() -> None:
     """What every run needs before the program: the SDK, its mock runtime, the recorder; not
     the SDK parts the mock runtime never uses (`gate.deferred_imports`)."""
-    from gate.deferred_imports import defer_unused_sdk_parts
+    from gate.deferred_imports import defer, unused_by_program_host
 
-    defer_unused_sdk_parts(uses_grpc=False)
+    defer(unused_by_program_host())
     import pulumi.runtime.mocks
     import pulumi.runtime.stack  # noqa: F401
 

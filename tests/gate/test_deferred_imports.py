@@ -23,11 +23,8 @@ from gate.stack import find_project, load_stack
 from tests.program_host import run_program_host
 from tests.repo import ROOT
 
-DEFERRED_SDK_PARTS = [
-    *deferred_imports.SDK_PARTS_NO_GATE_PROCESS_USES,
-    deferred_imports.SDK_TRACING,
-    *deferred_imports.GRPC,
-]
+NOT_TRACING = {k: v for k, v in os.environ.items() if k != "TRACEPARENT"}
+TRACING = {**os.environ, "TRACEPARENT": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"}
 
 
 @pytest.fixture
@@ -147,8 +144,9 @@ print(json.dumps({"code": code, "lines": len(out.getvalue().splitlines()),
 
 def _host_on_prod(environ: dict[str, str]) -> dict[str, object]:
     request = _program_request(load_stack(find_project(ROOT), "prod"), "preview")
+    names = deferred_imports.unused_by_program_host(NOT_TRACING)
     done = subprocess.run(
-        [sys.executable, "-P", "-c", HOST_THEN_REPORT, json.dumps(DEFERRED_SDK_PARTS)],
+        [sys.executable, "-P", "-c", HOST_THEN_REPORT, json.dumps(names)],
         input=json.dumps(request),
         cwd=ROOT,
         env={**environ, "PYTHONPATH": str(ROOT)},
@@ -164,18 +162,25 @@ def _host_on_prod(environ: dict[str, str]) -> dict[str, object]:
 def test_the_prod_program_runs_without_any_deferred_sdk_part() -> None:
     """The whole prod program under the mock runtime never reads gRPC, the automation API,
     dynamic providers or tracing: the host's import saving is real, not undone later."""
-    environ = {k: v for k, v in os.environ.items() if k != "TRACEPARENT"}
-    report = _host_on_prod(environ)
+    report = _host_on_prod(NOT_TRACING)
     assert report["code"] == 0
     assert report["lines"] == 69  # 68 registrations and the result
-    assert report["deferred"] == DEFERRED_SDK_PARTS
+    assert report["deferred"] == [
+        "pulumi.automation",
+        "pulumi.dynamic",
+        "pulumi.runtime._instrumentation",
+        "grpc",
+        "grpc.aio",
+    ]
 
 
 def test_with_tracing_asked_for_the_sdk_sets_tracing_up() -> None:
     """`TRACEPARENT` (set by the Pulumi CLI when it traces) keeps the SDK's tracing module."""
-    report = _host_on_prod({**os.environ, "TRACEPARENT": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"})
+    assert deferred_imports.SDK_TRACING not in deferred_imports.unused_by_program_host(TRACING)
+    assert deferred_imports.SDK_TRACING not in deferred_imports.unused_by_gate(TRACING)
+    report = _host_on_prod(TRACING)
     assert report["code"] == 0
-    assert deferred_imports.SDK_TRACING not in report["deferred"]  # type: ignore[operator]
+    assert report["deferred"] == ["pulumi.automation", "pulumi.dynamic", "grpc", "grpc.aio"]
 
 
 def test_a_program_that_uses_deferred_parts_gets_them(tmp_path: Path) -> None:
@@ -210,14 +215,14 @@ launch.main()
 """
 
 
-def test_the_gate_itself_loads_only_the_sdk_parts_it_uses() -> None:
-    """The gate talks gRPC to the pack, so gRPC is loaded; the rest stays deferred through a
-    whole prod preview."""
-    environ = {k: v for k, v in os.environ.items() if k != "TRACEPARENT"}
+def test_the_gate_itself_runs_none_of_the_sdk_but_its_protocol() -> None:
+    """Through a whole prod preview the gate reads the analyzer messages and calls the pack with
+    gRPC's blocking client, and runs none of the SDK's own package code."""
+    names = deferred_imports.unused_by_gate(NOT_TRACING)
     done = subprocess.run(
-        [sys.executable, "-c", GATE_THEN_REPORT, json.dumps(DEFERRED_SDK_PARTS), *PROD_PREVIEW],
+        [sys.executable, "-c", GATE_THEN_REPORT, json.dumps(names), *PROD_PREVIEW],
         cwd=ROOT,
-        env={**environ, "PYTHONPATH": str(ROOT)},
+        env={**NOT_TRACING, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=900,
@@ -227,6 +232,10 @@ def test_the_gate_itself_loads_only_the_sdk_parts_it_uses() -> None:
     assert report["code"] == 0
     assert json.loads(done.stdout)["summary"]["resources"] == 57
     assert report["deferred"] == [
-        *deferred_imports.SDK_PARTS_NO_GATE_PROCESS_USES,
-        deferred_imports.SDK_TRACING,
+        "pulumi",
+        "pulumi.runtime",
+        "pulumi.automation",
+        "pulumi.dynamic",
+        "pulumi.runtime._instrumentation",
+        "grpc.aio",
     ]
