@@ -91,7 +91,7 @@ class OncePerMessage:
             self._by_message[key] = built
             self._by_dict[id(converted)] = built
             while len(self._by_message) > self._capacity:
-                self._forget(next(iter(self._by_message)))
+                self._forget_oldest()
         return converted
 
     def deserialize_properties(
@@ -104,9 +104,10 @@ class OncePerMessage:
         if built.deserialized is None:
             deserialized = deserialize_properties(props)
             with self._lock:
-                self.copies += 1
-                built.deserialized = deserialized
-                self._by_dict[id(deserialized)] = built
+                if built.deserialized is None:  # not built meanwhile by another request
+                    self.copies += 1
+                    built.deserialized = deserialized
+                    self._by_dict[id(deserialized)] = built
         return built.deserialized
 
     def unknown_checking_proxy(self, props: dict[str, Any]) -> Any:
@@ -117,8 +118,9 @@ class OncePerMessage:
         if built.proxy is None:
             proxy = unknown_checking_proxy(props)
             with self._lock:
-                self.copies += 1
-                built.proxy = proxy
+                if built.proxy is None:  # not built meanwhile by another request
+                    self.copies += 1
+                    built.proxy = proxy
         return built.proxy
 
     def _built_from(self, value: dict[str, Any], stage: str) -> _Built | None:
@@ -127,12 +129,13 @@ class OncePerMessage:
             built = self._by_dict.get(id(value))
         return built if built is not None and getattr(built, stage) is value else None
 
-    def _forget(self, key: int) -> None:
-        built = self._by_message.pop(key, None)
-        if built is not None:
-            for value in (built.as_dict, built.deserialized):
-                if value is not None and self._by_dict.get(id(value)) is built:
-                    del self._by_dict[id(value)]
+    def _forget_oldest(self) -> None:
+        """Drops the least recently used entry from both indexes (no other live object can
+        have the id of a dict the entry still holds)."""
+        _, built = self._by_message.popitem(last=False)
+        for value in (built.as_dict, built.deserialized):
+            if value is not None:
+                del self._by_dict[id(value)]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(json_format, name)

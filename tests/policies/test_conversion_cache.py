@@ -279,3 +279,37 @@ def test_the_pack_entry_point_installs_the_cache(monkeypatch: pytest.MonkeyPatch
     assert isinstance(installed, conversion_cache.OncePerMessage)
     for name in ("deserialize_properties", "unknown_checking_proxy"):
         assert getattr(pulumi_policy.policy, name) == getattr(installed, name)
+
+
+def test_copies_built_at_once_by_two_requests_keep_the_first_stored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The analyzer serves requests on several threads: if a second request stores a message's
+    copy while the first is still building it, both get the stored one and it counts once."""
+    once = conversion_cache.OncePerMessage()
+    converted = once.MessageToDict(struct_pb2.Struct(fields={"n": struct_pb2.Value()}))
+    stored: list[object] = []
+
+    def interleaved(build: Any) -> Any:
+        def meanwhile(props: dict[str, Any], *args: Any) -> Any:
+            if not stored:  # the first build lets another request build and store first
+                stored.append(None)
+                stored[0] = getattr(once, build.__name__)(props)
+            return build(props, *args)
+
+        return meanwhile
+
+    monkeypatch.setattr(
+        conversion_cache, "deserialize_properties", interleaved(deserialize_properties)
+    )
+    deserialized = once.deserialize_properties(converted)
+    assert deserialized is stored[0]
+    assert once.copies == 1
+
+    stored.clear()
+    monkeypatch.setattr(
+        conversion_cache, "unknown_checking_proxy", interleaved(unknown_checking_proxy)
+    )
+    proxy = once.unknown_checking_proxy(deserialized)
+    assert proxy is stored[0]
+    assert once.copies == 2
