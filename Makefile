@@ -87,7 +87,8 @@ mutation: $(STAMP) ## Mutation score per module (MUTATE=identity_ops.srp for one
 	tar --exclude=./.venv --exclude=./.git --exclude='./.*cache' --exclude=./.hypothesis -cf - . \
 		| tar -xf - -C $(MUTATION_DIR)
 	cd $(MUTATION_DIR) && ln -s policies/cognito_guard cognito_guard && mkdir -p mutants/policies \
-		&& cp policies/README.md mutants/README.md && cp policies/__main__.py mutants/policies/
+		&& cp policies/README.md mutants/README.md \
+		&& cp -r policies/__main__.py policies/PulumiPolicy.yaml policies/config mutants/policies/
 	cd $(MUTATION_DIR) && for module in $(MUTATE); do \
 		nice -n 19 $(MUTMUT) run "$$module.*" >/dev/null || exit 1; done
 	cd $(MUTATION_DIR) && $(MUTMUT) results --all true | awk -F': ' \
