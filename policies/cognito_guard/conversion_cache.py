@@ -68,7 +68,7 @@ class OncePerMessage:
         self._capacity = capacity
         self._by_message: OrderedDict[int, _Built] = OrderedDict()
         self._by_dict: dict[int, _Built] = {}
-        """Entries by the id of their `as_dict` and of their `deserialized`."""
+        """Entries by the id of each object they hold that was built from the message."""
         self._lock = threading.Lock()  # the analyzer serves requests from a thread pool
         self.conversions = 0
         """How many messages were really converted (tests and benches read it)."""
@@ -102,12 +102,8 @@ class OncePerMessage:
         if built is None:
             return deserialize_properties(props, proxy_secrets)
         if built.deserialized is None:
-            deserialized = deserialize_properties(props)
-            with self._lock:
-                if built.deserialized is None:  # not built meanwhile by another request
-                    self.copies += 1
-                    built.deserialized = deserialized
-                    self._by_dict[id(deserialized)] = built
+            kept: dict[str, Any] = self._keep(built, "deserialized", deserialize_properties(props))
+            return kept
         return built.deserialized
 
     def unknown_checking_proxy(self, props: dict[str, Any]) -> Any:
@@ -116,12 +112,18 @@ class OncePerMessage:
         if built is None:
             return unknown_checking_proxy(props)
         if built.proxy is None:
-            proxy = unknown_checking_proxy(props)
-            with self._lock:
-                if built.proxy is None:  # not built meanwhile by another request
-                    self.copies += 1
-                    built.proxy = proxy
+            return self._keep(built, "proxy", unknown_checking_proxy(props))
         return built.proxy
+
+    def _keep(self, built: _Built, stage: str, made: Any) -> Any:
+        """Stores `made` as the entry's `stage`, unless another request stored one meanwhile
+        (the analyzer serves requests on several threads); returns the one stored."""
+        with self._lock:
+            if getattr(built, stage) is None:
+                self.copies += 1
+                setattr(built, stage, made)
+                self._by_dict[id(made)] = built
+            return getattr(built, stage)
 
     def _built_from(self, value: dict[str, Any], stage: str) -> _Built | None:
         """The entry whose `stage` is this very object (not an equal one), if remembered."""
@@ -133,7 +135,7 @@ class OncePerMessage:
         """Drops the least recently used entry from both indexes (no other live object can
         have the id of a dict the entry still holds)."""
         _, built = self._by_message.popitem(last=False)
-        for value in (built.as_dict, built.deserialized):
+        for value in (built.as_dict, built.deserialized, built.proxy):
             if value is not None:
                 del self._by_dict[id(value)]
 

@@ -142,19 +142,26 @@ print(json.dumps({"code": code, "lines": len(out.getvalue().splitlines()),
 """
 
 
-def _host_on_prod(environ: dict[str, str]) -> dict[str, object]:
-    request = _program_request(load_stack(find_project(ROOT), "prod"), "preview")
-    names = deferred_imports.unused_by_program_host(NOT_TRACING)
-    done = subprocess.run(
-        [sys.executable, "-P", "-c", HOST_THEN_REPORT, json.dumps(names)],
-        input=json.dumps(request),
+def _python(
+    flags: list[str], environ: dict[str, str], input_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python FLAGS` from the repository, the repository importable."""
+    return subprocess.run(
+        [sys.executable, *flags],
+        input=input_text,
         cwd=ROOT,
         env={**environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=900,
-        check=True,
+        check=False,
     )
+
+
+def _host_on_prod(environ: dict[str, str]) -> dict[str, object]:
+    request = _program_request(load_stack(find_project(ROOT), "prod"), "preview")
+    names = deferred_imports.unused_by_program_host(NOT_TRACING)
+    done = _python(["-P", "-c", HOST_THEN_REPORT, json.dumps(names)], environ, json.dumps(request))
     report: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
     return report
 
@@ -219,15 +226,7 @@ def test_the_gate_itself_runs_none_of_the_sdk_but_its_protocol() -> None:
     """Through a whole prod preview the gate reads the analyzer messages and calls the pack with
     gRPC's blocking client, and runs none of the SDK's own package code."""
     names = deferred_imports.unused_by_gate(NOT_TRACING)
-    done = subprocess.run(
-        [sys.executable, "-c", GATE_THEN_REPORT, json.dumps(names), *PROD_PREVIEW],
-        cwd=ROOT,
-        env={**NOT_TRACING, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    done = _python(["-c", GATE_THEN_REPORT, json.dumps(names), *PROD_PREVIEW], NOT_TRACING)
     report = json.loads(done.stderr.splitlines()[-1])
     assert report["code"] == 0
     assert json.loads(done.stdout)["summary"]["resources"] == 57
