@@ -25,11 +25,19 @@ SARIF_SCHEMA = Path(__file__).resolve().parent / "schemas" / "sarif-schema-2.1.0
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """`python -m gate preview ARGS` as a user runs it; returns exit code and both streams."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return run_python(["-m", "gate", "preview", *args], dict(os.environ), cwd=cwd)
+
+
+def run_python(
+    flags: list[str], environ: dict[str, str], input_text: str | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    """`python FLAGS` in `cwd` (the repository unless given), the repository importable, in
+    `environ`; returns exit code and both streams."""
     return subprocess.run(
-        [sys.executable, "-m", "gate", "preview", *args],
+        [sys.executable, *flags],
+        input=input_text,
         cwd=cwd,
-        env=env,
+        env={**environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=1800,

@@ -1,15 +1,15 @@
 """SDK parts no gate process uses are loaded only when read (`gate.deferred_imports`).
 
-The mechanism is tested on small packages written for each test; the program host and the gate
-are tested in their own processes, on the real prod program and on programs that do use the
-deferred parts.
+The mechanism is tested on small packages written for each test; the program host in its own
+process, on the real prod program and on a program that does use the deferred parts. (The gate's
+own process is tested in `test_real_stacks.py`: it runs the real pack, which mutation runs
+cannot switch mutants on in.)
 """
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -22,6 +22,8 @@ from gate.program_runner import _program_request
 from gate.stack import find_project, load_stack
 from tests.program_host import run_program_host
 from tests.repo import ROOT
+
+from .conftest import run_python
 
 NOT_TRACING = {k: v for k, v in os.environ.items() if k != "TRACEPARENT"}
 TRACING = {**os.environ, "TRACEPARENT": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"}
@@ -142,26 +144,12 @@ print(json.dumps({"code": code, "lines": len(out.getvalue().splitlines()),
 """
 
 
-def _python(
-    flags: list[str], environ: dict[str, str], input_text: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """`python FLAGS` from the repository, the repository importable."""
-    return subprocess.run(
-        [sys.executable, *flags],
-        input=input_text,
-        cwd=ROOT,
-        env={**environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-
-
 def _host_on_prod(environ: dict[str, str]) -> dict[str, object]:
     request = _program_request(load_stack(find_project(ROOT), "prod"), "preview")
     names = deferred_imports.unused_by_program_host(NOT_TRACING)
-    done = _python(["-P", "-c", HOST_THEN_REPORT, json.dumps(names)], environ, json.dumps(request))
+    done = run_python(
+        ["-P", "-c", HOST_THEN_REPORT, json.dumps(names)], environ, json.dumps(request)
+    )
     report: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
     return report
 
@@ -205,36 +193,3 @@ def test_a_program_that_uses_deferred_parts_gets_them(tmp_path: Path) -> None:
         "workspace": "LocalWorkspace",
         "provider": "ResourceProvider",
     }
-
-
-PROD_PREVIEW = ("preview", "--stack", "prod", "--format", "json")
-GATE_THEN_REPORT = """
-import json, os, sys
-from gate import launch
-from gate.deferred_imports import is_deferred
-names = json.loads(sys.argv.pop(1))
-def report(code):
-    print(json.dumps({"code": code, "deferred": [name for name in names if is_deferred(name)]}),
-          file=sys.stderr, flush=True)
-    os._exit(code)
-launch.exit_now = report
-launch.main()
-"""
-
-
-def test_the_gate_itself_runs_none_of_the_sdk_but_its_protocol() -> None:
-    """Through a whole prod preview the gate reads the analyzer messages and calls the pack with
-    gRPC's blocking client, and runs none of the SDK's own package code."""
-    names = deferred_imports.unused_by_gate(NOT_TRACING)
-    done = _python(["-c", GATE_THEN_REPORT, json.dumps(names), *PROD_PREVIEW], NOT_TRACING)
-    report = json.loads(done.stderr.splitlines()[-1])
-    assert report["code"] == 0
-    assert json.loads(done.stdout)["summary"]["resources"] == 57
-    assert report["deferred"] == [
-        "pulumi",
-        "pulumi.runtime",
-        "pulumi.automation",
-        "pulumi.dynamic",
-        "pulumi.runtime._instrumentation",
-        "grpc.aio",
-    ]

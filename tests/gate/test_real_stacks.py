@@ -5,16 +5,18 @@ a config mistake stops with the program's own message."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from gate.deferred_imports import unused_by_gate
 from gate.preview import GateOptions, run_gate
 from gate.result import GateResult
 from tests.repo import ROOT
 
-from .conftest import mutated_stack, run_cli
+from .conftest import mutated_stack, run_cli, run_python
 
 pytestmark = pytest.mark.slow
 
@@ -136,3 +138,39 @@ def test_a_config_file_error_names_that_file_line_and_column(tmp_path: Path) -> 
     text = stack_file.read_text(encoding="utf-8").splitlines()[int(line) - 1]
     assert text[int(column) - 1 :].startswith("minimumLength: 5")
     assert "note:" not in run.stderr
+
+
+# --- the gate's own process ------------------------------------------------------------
+
+NOT_TRACING = {k: v for k, v in os.environ.items() if k != "TRACEPARENT"}
+PROD_PREVIEW = ("preview", "--stack", "prod", "--format", "json")
+GATE_THEN_REPORT = """
+import json, os, sys
+from gate import launch
+from gate.deferred_imports import is_deferred
+names = json.loads(sys.argv.pop(1))
+def report(code):
+    print(json.dumps({"code": code, "deferred": [name for name in names if is_deferred(name)]}),
+          file=sys.stderr, flush=True)
+    os._exit(code)
+launch.exit_now = report
+launch.main()
+"""
+
+
+def test_the_gate_itself_runs_none_of_the_sdk_but_its_protocol() -> None:
+    """Through a whole prod preview the gate reads the analyzer messages and calls the pack with
+    gRPC's blocking client, and runs none of the SDK's own package code."""
+    names = unused_by_gate(NOT_TRACING)
+    done = run_python(["-c", GATE_THEN_REPORT, json.dumps(names), *PROD_PREVIEW], NOT_TRACING)
+    report = json.loads(done.stderr.splitlines()[-1])
+    assert report["code"] == 0
+    assert json.loads(done.stdout)["summary"]["resources"] == 57
+    assert report["deferred"] == [
+        "pulumi",
+        "pulumi.runtime",
+        "pulumi.automation",
+        "pulumi.dynamic",
+        "pulumi.runtime._instrumentation",
+        "grpc.aio",
+    ]
