@@ -47,6 +47,21 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         encoding="utf-8",
     )
     (root / "broken.py").write_text("raise ValueError('broken on purpose')\n", encoding="utf-8")
+    (root / "circular.py").write_text(
+        "import sys\n"
+        "try:  # reads itself while its code runs, as a circular import would\n"
+        "    sys.modules[__name__].LATER\n"
+        "except AttributeError:\n"
+        "    SAW_ITSELF_PARTLY_RUN = True\n"
+        "LATER = 1\n",
+        encoding="utf-8",
+    )
+    (root / "inner").mkdir()
+    for module in ("inner/__init__.py", "inner/leaf.py"):
+        (root / module).write_text(
+            "import deferral_probe_runs\ndeferral_probe_runs.RUNS.append(__name__)\nVALUE = 3\n",
+            encoding="utf-8",
+        )
     monkeypatch.syspath_prepend(str(tmp_path))
     yield "deferral_probe"
     for name in [n for n in sys.modules if n.startswith("deferral_probe")]:
@@ -79,23 +94,41 @@ def test_a_deferred_module_runs_once_on_its_first_missing_attribute(package: str
 
 def test_a_deferred_child_of_a_deferred_package_runs_on_its_own(package: str) -> None:
     """`from package import child` finds the child without running the package, as importing
-    the child would have set it on the package."""
-    assert deferred_imports.defer([package, f"{package}.sub"]) == [package, f"{package}.sub"]
+    the child would have set it on the package; so for a grandchild of two deferred packages."""
+    names = [package, f"{package}.sub", f"{package}.inner", f"{package}.inner.leaf"]
+    assert deferred_imports.defer(names) == names
     from deferral_probe import sub
+    from deferral_probe.inner import leaf  # type: ignore[import-not-found]
 
     assert _runs() == []
     assert sub.VALUE == 7
-    assert _runs() == ["deferral_probe.sub"]
+    assert leaf.VALUE == 3
+    assert _runs() == ["deferral_probe.sub", "deferral_probe.inner.leaf"]
     assert sys.modules[package].VALUE == 42
-    assert _runs() == ["deferral_probe.sub", "deferral_probe"]
+    assert _runs() == ["deferral_probe.sub", "deferral_probe.inner.leaf", "deferral_probe"]
+
+
+def test_deferring_a_child_does_not_run_its_parent(package: str) -> None:
+    """The child's spec is found through the parent's path, not by importing the parent."""
+    assert deferred_imports.defer([f"{package}.sub"]) == [f"{package}.sub"]
+    assert _runs() == []
+    assert package not in sys.modules
 
 
 def test_modules_already_imported_or_missing_are_left_alone(package: str) -> None:
+    """...and the others in the list are still deferred."""
     import deferral_probe
 
-    assert deferred_imports.defer([package, "deferral_probe_absent", f"{package}.absent"]) == []
+    left_alone = [
+        package,  # imported already
+        "deferral_probe_absent",
+        f"{package}.absent",
+        "deferral_probe_absent.child",  # of a missing package
+        "deferral_probe_runs.child",  # of a module that is not a package
+    ]
+    assert deferred_imports.defer([*left_alone, f"{package}.sub"]) == [f"{package}.sub"]
     assert sys.modules[package] is deferral_probe
-    assert "deferral_probe_absent" not in sys.modules
+    assert not {"deferral_probe_absent", "deferral_probe_absent.child"} & set(sys.modules)
     assert _runs() == ["deferral_probe"]
 
 
@@ -121,6 +154,14 @@ def test_threads_reading_at_once_run_the_module_once(package: str) -> None:
         reader.join(timeout=30)
     assert seen == [42] * 4
     assert _runs() == ["deferral_probe"]
+
+
+def test_a_module_reading_itself_while_it_runs_sees_itself_partly_run(package: str) -> None:
+    """As in a circular import: its code runs once, and its own missing names are missing."""
+    deferred_imports.defer([f"{package}.circular"])
+    module = sys.modules[f"{package}.circular"]
+    assert module.LATER == 1
+    assert module.SAW_ITSELF_PARTLY_RUN is True
 
 
 def test_a_missing_attribute_is_still_an_attribute_error(package: str) -> None:
