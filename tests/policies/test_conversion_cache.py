@@ -21,6 +21,7 @@ from pulumi_policy import EnforcementLevel, ResourceValidationArgs, ResourceVali
 from pulumi_policy.deserialize import deserialize_properties
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import unknown_checking_proxy
+from pulumi_policy.secret import _DictSecretsProxy
 
 from cognito_guard import conversion_cache
 from cognito_guard.pack import all_policies
@@ -211,6 +212,11 @@ def test_only_the_converted_objects_themselves_are_shared() -> None:
     assert once.deserialize_properties(equal) is not once.deserialize_properties(equal)
     assert once.unknown_checking_proxy(equal) is not once.unknown_checking_proxy(equal)
     assert once.deserialize_properties(converted, True) is not deserialized  # secrets proxied
+    # each stand-in shares only what it built itself, not another stage of the same message
+    assert once.unknown_checking_proxy(converted) is not once.unknown_checking_proxy(converted)
+    assert once.deserialize_properties(deserialized) is not once.deserialize_properties(
+        deserialized
+    )
     assert once.copies == 2
 
     once.MessageToDict(struct_pb2.Struct())  # pushes `first` out
@@ -279,6 +285,18 @@ def test_the_pack_entry_point_installs_the_cache(monkeypatch: pytest.MonkeyPatch
     assert isinstance(installed, conversion_cache.OncePerMessage)
     for name in ("deserialize_properties", "unknown_checking_proxy"):
         assert getattr(pulumi_policy.policy, name) == getattr(installed, name)
+
+
+def test_remediations_read_secrets_as_secrets() -> None:
+    """`Remediate` deserializes with secrets proxied, so a fix cannot write a secret out in the
+    clear; that call is passed on as it is."""
+    once = conversion_cache.OncePerMessage()
+    secret = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": "s"}
+    converted = once.MessageToDict(struct_pb2.Struct(fields={"x": struct_pb2.Value()}))
+    converted["clientSecret"] = secret  # the very dict converted from the message
+    for props in ({"clientSecret": secret}, converted):
+        assert isinstance(once.deserialize_properties(props, True), _DictSecretsProxy)
+    assert once.deserialize_properties({"clientSecret": secret}) == {"clientSecret": "s"}
 
 
 def test_copies_built_at_once_by_two_requests_keep_the_first_stored(
