@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any, Final
 
 import grpc
-import yaml
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from gate.errors import StackFileError
 from gate.pack_process import (
     ENGINE_ADDRESS_PLACEHOLDER,
     PackProcess,
@@ -38,6 +38,7 @@ from gate.pack_process import (
     StreamDrain,
     start_pack,
 )
+from gate.stack import read_yaml
 
 __all__ = [
     "UNKNOWN",
@@ -475,15 +476,18 @@ def _initial_config(info: analyzer_pb2.AnalyzerInfo) -> dict[str, dict[str, obje
 
 
 def pack_version(pack_dir: Path) -> str:
-    """The `version` in the pack's PulumiPolicy.yaml, which the engine prefers over the SDK's."""
+    """The `version` in the pack's PulumiPolicy.yaml, which the engine prefers over the SDK's.
+
+    Read as the CLI reads the file (Go yaml.v3, like Pulumi.yaml: `gate.stack.read_yaml`); a
+    broken file is the pack's failure, named with its file:line:column."""
     project = pack_dir / "PulumiPolicy.yaml"
-    try:
-        loaded = yaml.safe_load(project.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not project.is_file():
         return ""
-    if isinstance(loaded, dict) and loaded.get("version") is not None:
-        return str(loaded["version"])
-    return ""
+    try:
+        version = read_yaml(project).get("version")
+    except StackFileError as error:
+        raise AnalyzerError(str(error)) from None
+    return "" if version is None else str(version)
 
 
 def _policy_config_message(name: str, entry: Mapping[str, object]) -> analyzer_pb2.PolicyConfig:
@@ -561,6 +565,7 @@ class AnalyzerClient:
         (`Handshake`, and `ConfigureStack` for the pack's stack); the pack is stopped on exit,
         also on failure."""
         try:
+            version = pack_version(pack.pack_dir)
             try:
                 port = pack.port(startup_timeout)
             except PackStartError as exc:
@@ -572,7 +577,7 @@ class AnalyzerClient:
                 raise AnalyzerError(
                     f"policy pack in {pack.pack_dir} did not accept connections"
                 ) from exc
-            client = cls(pack.process, channel, pack.stderr, pack_version(pack.pack_dir))
+            client = cls(pack.process, channel, pack.stderr, version)
             client._handshake(pack.pack_dir)
             if pack.stack is not None:
                 client._configure_stack(pack.stack, stack_tags or {})

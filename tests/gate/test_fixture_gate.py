@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import time
 import uuid
@@ -12,7 +13,7 @@ import pytest
 
 from gate.result import GateResult
 
-from .conftest import FIXTURE_PROJECT, fixture_cli, run_cli
+from .conftest import FIXTURE_PACK, FIXTURE_PROJECT, fixture_cli, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -164,6 +165,24 @@ def test_a_pack_that_cannot_start_exits_2_with_its_own_error(tmp_path: Path) -> 
     assert f"the policy pack in {pack} failed: policy pack did not print its port" in run.stderr
     assert "the broken pack refuses to start" in run.stderr
     assert "Traceback (most recent call last):\n  File" not in run.stderr.split("stderr:")[0]
+
+
+def test_a_pack_whose_project_file_is_not_valid_yaml_exits_2_naming_the_line(
+    tmp_path: Path,
+) -> None:
+    """The gate reads PulumiPolicy.yaml as the CLI does (for the pack's version); a broken one
+    is named with its line and column, not a traceback."""
+    pack = tmp_path / "pack"
+    shutil.copytree(FIXTURE_PACK, pack)
+    (pack / "PulumiPolicy.yaml").write_text(
+        "runtime: python\nversion: 0.0.1\ndescription: [unclosed\n", encoding="utf-8"
+    )
+    run = run_cli("--stack", "ok", "--cwd", str(FIXTURE_PROJECT), "--policy-pack", str(pack))
+    assert run.returncode == 2
+    assert (
+        f"the policy pack in {pack} failed: PulumiPolicy.yaml:4:1: not valid YAML" in run.stderr
+    ), run.stderr
+    assert "Traceback" not in run.stderr
 
 
 def _processes_with(marker: str) -> list[int]:
