@@ -1,6 +1,7 @@
 """The `identity-gate` and `python -m gate` entry point: starts a program host before anything
-else when the command is `preview` (see `gate.host_process`), runs the CLI (`gate.cli`) without the
-SDK parts it never uses (`gate.deferred_imports`), and ends the process without the interpreter's teardown (see `gate.short_lived`)."""
+else when the command is `preview` (see `gate.host_process`), runs the CLI (`gate.cli`) without
+the SDK parts it never uses (`gate.deferred_imports`), and ends the process without the
+interpreter's teardown (see `gate.short_lived`)."""
 
 from __future__ import annotations
 
