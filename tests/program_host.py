@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from gate.host_process import GATE_PARENT as REPO
 from gate.host_process import spawn_program_host
+from tests.repo import ROOT
 
 
 def run_program_host(program: Path, *, preview: bool, config: dict[str, str] | None = None) -> Any:
@@ -22,7 +22,7 @@ def run_program_host(program: Path, *, preview: bool, config: dict[str, str] | N
         "region": (config or {}).get("aws:region"),
         "program": str(program),
     }
-    process = spawn_program_host(request, REPO)
+    process = spawn_program_host(request, ROOT)
     stdout, stderr = process.communicate(timeout=900)
     assert process.returncode == 0, stderr[-3000:] + stdout[-2000:]
     lines = [json.loads(line) for line in stdout.splitlines()]

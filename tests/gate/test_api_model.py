@@ -23,10 +23,11 @@ from gate.api_mapping import MAPPINGS, Field, NotSent
 from gate.api_model import input_shape
 from gate.plan import Plan, PlannedResource
 from gate.result import GateResult
+from tests.repo import ROOT
 
 from .conftest import SARIF_SCHEMA, mutated_stack, run_cli
 
-REPORT_SCHEMA = Path(__file__).resolve().parents[2] / "gate" / "report.schema.json"
+REPORT_SCHEMA = ROOT / "gate" / "report.schema.json"
 POOL = "aws:cognito/userPool:UserPool"
 CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
 IDENTITY_POOL = "aws:cognito/identityPool:IdentityPool"

@@ -16,29 +16,19 @@ import pytest
 
 from cli_conventions import version
 from gate.short_lived import exit_code
-from tests.gate.conftest import FIXTURE_PACK, FIXTURE_PROJECT
+from tests.gate.conftest import FIXTURE_PACK, FIXTURE_PROJECT, run_python
 from tests.repo import ROOT
 
 ANSI_ESCAPE = "\x1b["
-COMMANDS = {
-    "identity-gate": [sys.executable, "-m", "gate"],
-    "identity-ops": [sys.executable, "-m", "identity_ops"],
-}
+MODULES = {"identity-gate": "gate", "identity-ops": "identity_ops"}
+"""Each command's `python -m` module (what its console script runs)."""
 
 
 def _run(program: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*COMMANDS[program], *args],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    return run_python(["-m", MODULES[program], *args], dict(os.environ))
 
 
-@pytest.mark.parametrize("program", sorted(COMMANDS))
+@pytest.mark.parametrize("program", sorted(MODULES))
 def test_version_prints_the_package_version(program: str) -> None:
     result = _run(program, "--version")
     assert result.returncode == 0, result.stderr
@@ -79,7 +69,9 @@ def _gate_on_a_terminal(env: dict[str, str]) -> str:
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
         [
-            *COMMANDS["identity-gate"],
+            sys.executable,
+            "-m",
+            MODULES["identity-gate"],
             "preview",
             "--stack",
             "ok",

@@ -4,7 +4,6 @@ schema, markdown and the graphs for their content."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -17,7 +16,7 @@ from tests.repo import ROOT
 
 from .conftest import SARIF_SCHEMA, mutated_stack
 
-REPORT_SCHEMA = Path(__file__).resolve().parents[2] / "gate" / "report.schema.json"
+REPORT_SCHEMA = ROOT / "gate" / "report.schema.json"
 
 
 def _validate_report(document: object) -> None:

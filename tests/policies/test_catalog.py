@@ -4,7 +4,6 @@ every policy cites AWS documentation, every peer check of the research catalog i
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,9 @@ from cognito_guard.references import (
     References,
     covering,
 )
+from tests.repo import ROOT
 
-RESEARCH_NOTES = Path(__file__).resolve().parents[3] / "shared" / "research" / "policy-anchors.md"
+RESEARCH_NOTES = ROOT.parent / "shared" / "research" / "policy-anchors.md"
 
 
 def _rows(table: str) -> list[str]:

@@ -16,10 +16,11 @@ from gate.policy_config import PolicyConfigError, load_policy_config
 from tests.policies.corpus import CORPUS, CorpusCase
 from tests.policies.harness import analyzer_resources, replace_spec, urn_of
 from tests.policies.reference import SECURE_POOL, SECURE_WEB_ACL, SECURE_WEB_CLIENT, secure_stack
+from tests.repo import ROOT
 
 pytestmark = pytest.mark.slow
 
-PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
+PACK_DIR = ROOT / "policies"
 CONFIGS = sorted((PACK_DIR / "config").glob("*.json"))
 PROD = PACK_DIR / "config" / "prod.json"
 
