@@ -71,7 +71,7 @@ class OncePerMessage:
         """Entries by the id of each object they hold that was built from the message."""
         self._lock = threading.Lock()  # the analyzer serves requests from a thread pool
         self.conversions = 0
-        """How many messages were really converted (tests and benches read it)."""
+        """How many messages were really converted (tests read it)."""
         self.copies = 0
         """How many deserialized copies and proxies were really built (tests read it)."""
 
