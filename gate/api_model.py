@@ -20,6 +20,7 @@ import functools
 import importlib
 import json
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -74,10 +75,29 @@ def api_path_text(path: ApiPath) -> str:
     return text
 
 
-@functools.cache
+_LOADING = threading.Lock()
+
+
 def service_model(service: str) -> ServiceModel:
-    """The service's newest API model, loaded once per run and only when first needed."""
+    """The service's newest API model, loaded once per run and only when first needed; a caller
+    that comes while another thread loads it waits for that load."""
+    with _LOADING:
+        return _loaded_model(service)
+
+
+@functools.cache
+def _loaded_model(service: str) -> ServiceModel:
     return ServiceModel(Loader().load_service_model(service, "service-2"), service_name=service)
+
+
+def compile_patterns(service: str) -> None:
+    """Compiles every string pattern of the service's model ahead of the checks that use them
+    (the gate does it on a thread while the program runs)."""
+    model = service_model(service)
+    for name in model.shape_names:
+        pattern = model.shape_for(name).metadata.get("pattern")
+        if pattern:
+            _compiled(pattern)
 
 
 def input_shape(service: str, operation: str) -> StructureShape:

@@ -5,9 +5,11 @@ something first reads from them.
 and gRPC, whatever the program needs. Under the SDK's mock runtime (the program host) none of them
 is used: there is no engine to dial and no tracing unless `TRACEPARENT` is set. Together they
 are about a third of `import pulumi.runtime.mocks` (0.05 s of ~0.16 s on the bench machine), and
-the program host pays it on the gate's critical path before the program's first line. The gate
-itself needs only the analyzer protocol's messages (`pulumi.runtime.proto`), not the SDK whose
-package they sit in (about 0.03 s of CPU, on the core the program host shares with the pack).
+the program host pays it on the gate's critical path before the program's first line. A policy
+pack serves the analyzer protocol with gRPC's blocking server and uses none of the rest
+(`gate.pack_entry`). The gate
+itself needs only the protocol's messages (`pulumi.runtime.proto`), not the SDK whose package
+they sit in (about 0.03 s of CPU, on the core the program host shares with the pack).
 
 `defer(names)` puts a placeholder module in `sys.modules` before the SDK imports the real one. The
 placeholder is the module object itself (spec, file and path already set), so `import name`,
@@ -121,6 +123,12 @@ def unused_by_program_host(environ: Mapping[str, str] = os.environ) -> list[str]
     """The program host runs the SDK under its mock runtime, which dials neither an engine nor
     a pack: no gRPC either."""
     return [*NO_GATE_PROCESS_USES, *_tracing(environ), "grpc", "grpc.aio"]
+
+
+def unused_by_pack(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """pulumi-policy serves the analyzer with gRPC's blocking server; a pack dials the engine
+    only to log, with the blocking client too."""
+    return [*NO_GATE_PROCESS_USES, *_tracing(environ), "grpc.aio"]
 
 
 def unused_by_gate(environ: Mapping[str, str] = os.environ) -> list[str]:

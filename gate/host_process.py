@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-GATE_PARENT = Path(__file__).resolve().parent.parent
+from gate import GATE_PARENT
+
 CONFIG_FILE_VARIABLE = "IDENTITY_GATE_CONFIG_FILE"
 """Environment variable naming the stack settings file the program's config comes from (the
 program host sets it from the request's `configFile`; see `settings.loader`)."""

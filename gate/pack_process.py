@@ -1,11 +1,14 @@
 """Starting a Python policy pack as the Pulumi CLI does, without gRPC: the gate starts the pack
-the moment it has started the program, before it imports the SDK's protocol and gRPC itself, so
-the pack's own start-up (an interpreter, the SDK, pulumi-policy, the pack) overlaps both.
+the moment it has started the program, and imports the SDK's protocol and gRPC itself only once
+the pack serves, so the pack's own start-up (an interpreter, the SDK, pulumi-policy, the pack)
+shares the cores with the program alone.
 
 The CLI runs a Python pack through its `pulumi-analyzer-policy-python` shim: the working
 directory is the pack folder, the command is `<venv python> -u -m pulumi.policy <engine-address>
 .`, the stack's identity comes in `PULUMI_*` environment variables, and the first line the
-process prints on stdout is the port of its gRPC Analyzer server (`gate.analyzer` connects).
+process prints on stdout is the port of its gRPC Analyzer server (`gate.analyzer` connects). The
+gate runs that same module the same way through `gate.pack_entry`, which first defers the SDK
+parts no pack uses.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Final
+
+from gate import GATE_PARENT, pack_entry
 
 ENGINE_ADDRESS_PLACEHOLDER: Final = "127.0.0.1:0"
 """The pack never dials the engine unless it logs; no engine runs here, so nothing listens."""
@@ -78,8 +83,21 @@ class PackProcess:
     process: subprocess.Popen[bytes]
     stderr: StreamDrain
     stack: PackStack | None = None
+    _started: int | PackStartError | None = field(default=None, init=False, repr=False)
 
     def port(self, timeout: float) -> int:
+        """The port the pack serves on, waiting up to `timeout` for it the first time; raises
+        `PackStartError` (every time) if it failed to start."""
+        if self._started is None:
+            try:
+                self._started = self._read_port(timeout)
+            except PackStartError as error:
+                self._started = error
+        if isinstance(self._started, PackStartError):
+            raise self._started
+        return self._started
+
+    def _read_port(self, timeout: float) -> int:
         """The first stdout line of the pack is its port; anything else means it failed to
         start (then the process is stopped and the error carries its stderr)."""
         stdout = self.process.stdout
@@ -114,7 +132,8 @@ class PackProcess:
 def start_pack(
     pack_dir: Path, python: str = sys.executable, stack: PackStack | None = None
 ) -> PackProcess:
-    """Start the pack in `pack_dir` as `pulumi-analyzer-policy-python` does, for `stack`."""
+    """Start the pack in `pack_dir` as `pulumi-analyzer-policy-python` does, for `stack`
+    (through `gate.pack_entry`)."""
     pack_dir = Path(pack_dir).resolve()
     env = dict(os.environ)
     if stack is not None:
@@ -122,7 +141,7 @@ def start_pack(
             env["PULUMI_CONFIG"] = json.dumps(dict(stack.config))
         env.update(stack.environment())
     process = subprocess.Popen(
-        [python, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS_PLACEHOLDER, "."],
+        [python, "-u", "-c", pack_entry.command(str(GATE_PARENT)), ENGINE_ADDRESS_PLACEHOLDER, "."],
         cwd=pack_dir,
         env=env,
         stdin=subprocess.DEVNULL,

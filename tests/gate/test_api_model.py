@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import collections.abc
 import json
+import threading
+import time
 import typing
 from collections.abc import Mapping
 from dataclasses import replace
@@ -15,8 +17,10 @@ from typing import Any
 import jsonschema
 import pulumi._types as pulumi_types
 import pytest
+from botocore.loaders import Loader
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
+from gate import api_model
 from gate.analyzer import UNKNOWN, Secret
 from gate.api_check import API_MODEL_POLICY, api_model_findings
 from gate.api_mapping import MAPPINGS, Field, NotSent
@@ -397,3 +401,50 @@ def test_the_gate_blocks_a_prod_stack_the_api_would_refuse_in_every_format(
     assert "❌ blocked" in markdown
     assert "| mandatory | `aws-api-model` |" in markdown
     assert expected.replace("|", "\\|") in markdown
+
+
+def test_a_model_asked_for_while_another_thread_loads_it_is_loaded_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The gate loads the models on a thread while the program runs; a resource checked before
+    that load ends waits for it instead of reading the model a second time."""
+    loads: list[str] = []
+    read = Loader.load_service_model
+
+    def slow_read(loader: Loader, service: str, type_name: str) -> Any:
+        loads.append(service)
+        time.sleep(0.2)
+        return read(loader, service, type_name)
+
+    monkeypatch.setattr(Loader, "load_service_model", slow_read)
+    api_model._loaded_model.cache_clear()
+    models: list[object] = []
+    threads = [
+        threading.Thread(target=lambda: models.append(api_model.service_model("cognito-idp")))
+        for _ in range(2)
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        api_model._loaded_model.cache_clear()
+    assert loads == ["cognito-idp"]
+    assert models[0] is models[1]
+
+
+def test_patterns_compiled_ahead_judge_as_those_compiled_on_the_way() -> None:
+    """`compile_patterns` (the gate's loader thread) fills the same cache the checks read: every
+    pattern of the model is then compiled, and a value is judged as before."""
+    api_model._compiled.cache_clear()
+    api_model.compile_patterns("cognito-idp")
+    compiled = api_model._compiled.cache_info().currsize
+    model = api_model.service_model("cognito-idp")
+    patterns = {model.shape_for(n).metadata.get("pattern") for n in model.shape_names} - {None}
+    assert compiled == len(patterns) > 20
+    shape = input_shape("cognito-idp", "CreateUserPoolClient").members["ClientName"]
+    assert api_model.validate(shape, "web client", ("ClientName",)) == []
+    assert api_model.validate(shape, "web/client", ("ClientName",))[0].allowed.startswith(
+        "requires the pattern"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from gate import deferred_imports
+from gate.analyzer import AnalyzerClient, AnalyzerResource
+from gate.pack_process import ENGINE_ADDRESS_PLACEHOLDER, PackProcess, StreamDrain, start_pack
 from gate.program_runner import _program_request
 from gate.stack import find_project, load_stack
 from tests.program_host import run_program_host
@@ -234,3 +237,89 @@ def test_a_program_that_uses_deferred_parts_gets_them(tmp_path: Path) -> None:
         "workspace": "LocalWorkspace",
         "provider": "ResourceProvider",
     }
+
+
+PROBE_PACK = """
+import json, sys
+
+import gate  # the pack's own module of that name, not the gate's
+from pulumi_policy import EnforcementLevel, PolicyPack, ResourceValidationPolicy
+
+NAMES = json.loads(open("names.json", encoding="utf-8").read())
+
+
+def probe(args, report_violation):
+    report_violation(json.dumps({
+        "deferred": [n for n in NAMES if type(sys.modules.get(n)).__name__ == "DeferredModule"],
+        "path": sys.path,
+        "argv": sys.argv,
+        "gate": gate.OWN,
+    }))
+
+
+def use(args, report_violation):
+    import pulumi.automation, pulumi.dynamic
+
+    report_violation(f"{pulumi.automation.LocalWorkspace.__name__} "
+                     f"{pulumi.dynamic.ResourceProvider.__name__}")
+
+
+PolicyPack(name="probe", enforcement_level=EnforcementLevel.ADVISORY, policies=[
+    ResourceValidationPolicy(name="a-probe", description="What the pack process has.",
+                             validate=probe),
+    ResourceValidationPolicy(name="b-use", description="Uses two deferred parts.", validate=use),
+])
+"""
+
+
+def test_the_pack_runs_as_under_the_cli_with_what_no_pack_uses_deferred(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pack the gate starts (`gate.pack_entry`) judges with the automation API, dynamic
+    providers, tracing and gRPC's asyncio API not run, in the same process as the CLI's
+    `python -m pulumi.policy` gives it (`sys.path`, `sys.argv`, its own `gate` module, not the
+    gate's); and a policy that uses deferred parts gets them."""
+    monkeypatch.delenv("TRACEPARENT", raising=False)
+    names = deferred_imports.unused_by_pack(NOT_TRACING)
+    assert names == [
+        "pulumi.automation",
+        "pulumi.dynamic",
+        "pulumi.runtime._instrumentation",
+        "grpc.aio",
+    ]
+    (tmp_path / "names.json").write_text(json.dumps(names), encoding="utf-8")
+    (tmp_path / "gate.py").write_text("OWN = 'the pack'\n", encoding="utf-8")
+    (tmp_path / "PulumiPolicy.yaml").write_text("runtime: python\n", encoding="utf-8")
+    (tmp_path / "__main__.py").write_text(PROBE_PACK, encoding="utf-8")
+    under_cli = subprocess.Popen(
+        [sys.executable, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS_PLACEHOLDER, "."],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert under_cli.stderr is not None
+    cli_pack = PackProcess(tmp_path, under_cli, StreamDrain(under_cli.stderr))
+    (cli_probe, _), (probe, use) = (_probe(pack) for pack in (cli_pack, start_pack(tmp_path)))
+    assert cli_probe["deferred"] == []
+    assert probe == {**cli_probe, "deferred": names}
+    assert probe["gate"] == "the pack"
+    assert use == "LocalWorkspace ResourceProvider"
+
+
+def _probe(pack: PackProcess) -> tuple[dict[str, object], str]:
+    """What the probe pack reports on its first resource, and what its second policy says."""
+    resource = AnalyzerResource(
+        urn="urn:pulumi:test::probe::aws:sns/topic:Topic::alarms",
+        type="aws:sns/topic:Topic",
+        name="alarms",
+        properties={},
+    )
+    with AnalyzerClient.connect(pack) as client:
+        probe, use = client.analyze(resource)
+    report: dict[str, object] = json.loads(probe.message.partition("\n")[2])
+    return report, use.message.partition("\n")[2]
+
+
+def test_with_tracing_asked_for_the_pack_keeps_tracing() -> None:
+    assert deferred_imports.SDK_TRACING not in deferred_imports.unused_by_pack(TRACING)
