@@ -518,6 +518,10 @@ class AnalyzerClient:
         self._stub = analyzer_pb2_grpc.AnalyzerStub(channel)
         self._stderr = stderr
         self._version = version
+        self._declared_levels: dict[str, str] | None = None
+        self._levels: dict[str, str] | None = None
+        """Each policy's enforcement level in the pack, once `info` read them (and `configure`
+        set them); None while the gate does not know them."""
 
     @classmethod
     @contextlib.contextmanager
@@ -633,6 +637,8 @@ class AnalyzerClient:
         """`GetAnalyzerInfo`: the pack's policies, sorted by name as the engine sorts them."""
         response = self._call("GetAnalyzerInfo", empty_pb2.Empty())
         policies = sorted((_policy_meta(p) for p in response.policies), key=lambda p: p.name)
+        self._declared_levels = {policy.name: policy.enforcement_level for policy in policies}
+        self._levels = self._declared_levels
         return AnalyzerInfo(
             name=response.name,
             version=self._version or response.version,
@@ -653,6 +659,11 @@ class AnalyzerClient:
             }
         )
         self._call("Configure", request)
+        if self._declared_levels is not None:  # a pack's Configure replaces its whole config
+            self._levels = {
+                **self._declared_levels,
+                **{name: str(entry["enforcementLevel"]) for name, entry in config.items()},
+            }
 
     def analyze_full(self, resource: AnalyzerResource) -> AnalysisResult:
         """`Analyze` one resource's inputs; violations and not-applicable notes."""
@@ -674,7 +685,16 @@ class AnalyzerClient:
         return list(self.analyze_stack_full(resources).violations)
 
     def remediate(self, resource: AnalyzerResource) -> list[Remediation]:
-        """`Remediate` one resource: each remediating policy's new properties, in order."""
+        """`Remediate` one resource: each remediating policy's new properties, in order.
+
+        The engine calls it for every resource; the gate leaves the call out, with the same
+        empty answer, while no policy of the pack is at the `remediate` level. Remediation is
+        what that level means ("Remediated policies actually fixes problems instead of issuing
+        diagnostics", pulumi/pulumi proto/pulumi/analyzer.proto, `EnforcementLevel`), and
+        pulumi-policy's `Remediate` runs no policy at any other level (pulumi_policy/policy.py,
+        `_PolicyAnalyzerServicer.Remediate`). That is one round trip less per resource."""
+        if self._levels is not None and "remediate" not in self._levels.values():
+            return []
         response = self._call("Remediate", analyze_request(resource, skip_internal_keys=False))
         return [
             Remediation(

@@ -596,3 +596,61 @@ def test_judging_while_the_program_runs_gives_the_same_analysis(
     after = analyze_plan(client, plans[phase], phase)
     assert after.findings
     assert analyze_plan(client, plan, phase, judged) == after
+
+
+def _counting_calls(client: AnalyzerClient, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the pack's methods the client calls from now on."""
+    calls: list[str] = []
+    real_call = client._call
+
+    def call(method: str, request: object) -> object:
+        calls.append(method)
+        return real_call(method, request)
+
+    monkeypatch.setattr(client, "_call", call)
+    return calls
+
+
+def test_each_resource_is_remediated_while_a_policy_is_at_remediate_level(
+    client: AnalyzerClient, plans: dict[str, Plan], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting_calls(client, monkeypatch)
+    assert analyze_plan(client, plans["up"], "up").autofixes
+    assert calls.count("Remediate") == calls.count("Analyze") == len(plans["up"].resources)
+
+
+def test_with_no_policy_at_remediate_level_remediate_is_left_out_and_judges_alike(
+    client: AnalyzerClient,
+    plans: dict[str, Plan],
+    info: AnalyzerInfo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A policy config moves the probe's remediations to `mandatory`: pulumi-policy's `Remediate`
+    then runs none of them, so the gate leaves the call out (one round trip per resource); the
+    analysis is the one the calls give. Configuring them back makes the calls again."""
+    levels = {policy.name: policy.enforcement_level for policy in info.policies}
+    assert "remediate" in levels.values()
+    client.configure(
+        {
+            name: {"enforcementLevel": level.replace("remediate", "mandatory")}
+            for name, level in levels.items()
+        }
+    )
+    try:
+        calls = _counting_calls(client, monkeypatch)
+        left_out = analyze_plan(client, plans["up"], "up")
+        assert "Remediate" not in calls
+        assert calls.count("Analyze") == len(plans["up"].resources)
+        known, client._levels = client._levels, None  # levels unknown: every call is made
+        try:
+            made = analyze_plan(client, plans["up"], "up")
+        finally:
+            client._levels = known
+        assert calls.count("Remediate") == len(plans["up"].resources)
+        assert left_out == made
+        assert not made.autofixes
+    finally:
+        client.configure({name: {"enforcementLevel": level} for name, level in levels.items()})
+    calls.clear()
+    analyze_plan(client, plans["up"], "up")
+    assert calls.count("Remediate") == len(plans["up"].resources)
