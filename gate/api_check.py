@@ -8,7 +8,6 @@ halfway through a deployment. Here it is a mandatory finding like a policy's, in
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
@@ -43,17 +42,10 @@ API_MODEL_CHECK = PolicyMeta(
 GATE_CHECKS = (API_MODEL_CHECK,)
 
 
-def start_loading_api_models() -> None:
-    """Reads botocore's Cognito API models and compiles their patterns in a daemon thread
-    (about 0.1 s of imports, JSON and regular expressions).
-
-    The gate starts it while the program runs: its main thread only waits then, so the models
-    are ready when the first resource is checked instead of being read on the way.
-    """
-    threading.Thread(target=_load_api_models, name="api-models", daemon=True).start()
-
-
-def _load_api_models() -> None:
+def load_api_models() -> None:
+    """Reads botocore's Cognito API models and compiles their patterns (about 0.1 s of imports,
+    JSON and regular expressions); the gate does it on a thread while the program runs, so the
+    models are ready when the first resource is checked instead of being read on the way."""
     from gate.api_mapping import IDENTITY, IDP
     from gate.api_model import compile_patterns
 

@@ -126,6 +126,7 @@ def preview(
         policy_pack=policy_pack,
         policy_pack_config=policy_pack_config,
         verbose=verbose,
+        report_formats=(report_format.value, *(f.value for f, _ in extra_reports)),
     )
     result = _or_exit(run_gate, options)
     # Imported only now: the reports pull in the Pulumi SDK and gRPC (~0.3 s), which must not

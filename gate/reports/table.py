@@ -38,6 +38,8 @@ def render_table(result: GateResult, graph: str | None = None, color: bool = Fal
         color_system="standard" if color else None,
         width=WIDTH,
         highlight=False,
+        markup=False,  # names and messages are text: `[...]` and `:name:` stay as written
+        emoji=False,
     )
     console.print(_header(result))
     console.print(_plan_tree(result))

@@ -4,6 +4,8 @@ schema, markdown and the graphs for their content."""
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import replace
 
 import jsonschema
 import pytest
@@ -14,7 +16,7 @@ from gate.reports import render
 from gate.result import GateResult
 from tests.repo import ROOT
 
-from .conftest import SARIF_SCHEMA, mutated_stack
+from .conftest import FIXTURE_PACK, FIXTURE_PROJECT, SARIF_SCHEMA, mutated_stack, run_python
 
 REPORT_SCHEMA = ROOT / "gate" / "report.schema.json"
 
@@ -221,3 +223,60 @@ def test_markdown_table_and_json_name_the_aws_pages_apart_from_the_controls(
     ]
     assert "securityhub:Cognito.6" in violation["controls"]
     assert not [c for c in violation["controls"] if c.startswith("aws-doc:")]
+
+
+RUN_THEN_RENDER = """
+import json, sys, threading
+from pathlib import Path
+from gate.preview import GateOptions, run_gate
+from gate.reports import FORMATS, render
+
+formats = tuple(json.loads(sys.argv[1]))
+project, pack = Path(sys.argv[2]), Path(sys.argv[3])
+result = run_gate(GateOptions(stack="ok", project_dir=project, policy_pack=pack,
+                              report_formats=formats))
+for thread in threading.enumerate():
+    if thread.name == "prepare":
+        thread.join()
+loaded = set(sys.modules)
+for report_format in FORMATS:
+    render(result, report_format)
+print(json.dumps({"loaded": sorted(m for m in loaded if m.startswith("gate.reports.")),
+                  "new": sorted(set(sys.modules) - loaded)}))
+"""
+
+
+@pytest.mark.parametrize("formats", [["table", "json", "sarif", "markdown"], []])
+def test_the_writers_of_the_formats_asked_for_load_while_the_program_runs(
+    formats: list[str],
+) -> None:
+    """The CLI names the formats it will write (`--format`, `--also`); the gate imports their
+    writers while the program runs, so rendering then imports nothing. Without formats, nothing
+    is loaded ahead and rendering imports the writers itself."""
+    done = run_python(
+        ["-c", RUN_THEN_RENDER, json.dumps(formats), str(FIXTURE_PROJECT), str(FIXTURE_PACK)],
+        dict(os.environ),
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.splitlines()[-1])
+    if formats:
+        assert report["new"] == []
+        assert {"gate.reports.table", "gate.reports.json_report"} <= set(report["loaded"])
+    else:
+        assert "gate.reports.table" in report["new"]
+        assert "gate.reports.table" not in report["loaded"]
+
+
+def test_table_prints_names_as_written_not_as_markup(dev_result: GateResult) -> None:
+    """Type tokens and names are text: a component type such as `acme:lock:Vault` or
+    `acme:[bold]x:Y` keeps its colons and brackets (rich would read `:lock:` as an emoji code
+    and `[bold]` as a style)."""
+    plan = dev_result.plan
+    first, *rest = (r for r in plan.resources if r.custom)
+    odd = [replace(first, type="acme:lock:Vault"), replace(rest[0], type="acme:[bold]x:Y")]
+    others = [r for r in plan.resources if r.urn not in {first.urn, rest[0].urn}]
+    result = replace(dev_result, plan=replace(plan, resources=(*others, *odd)))
+    counts = render(result, "table").partition("Resources to create, by type")[2]
+    rows = [line.split() for line in counts.splitlines()]
+    assert ["acme:lock:Vault", "│", "1"] in rows
+    assert ["acme:[bold]x:Y", "│", "1"] in rows
