@@ -1,6 +1,7 @@
 """Drives the policy pack over a plan exactly as the engine does during a deployment: per resource
-`Remediate` then `Analyze` on its inputs (remediated inputs replace the originals), then one
-`AnalyzeStack` over every resource's outputs; and sorts what comes back into findings."""
+`Remediate` then `Analyze` on its inputs (remediated inputs replace the originals; `Remediate`
+is left out while no policy is at the `remediate` level, see `AnalyzerClient.remediate`), then
+one `AnalyzeStack` over every resource's outputs; and sorts what comes back into findings."""
 
 from __future__ import annotations
 
