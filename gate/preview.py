@@ -4,6 +4,7 @@ program registers it, and return the `GateResult` the reports format."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass
@@ -147,8 +148,10 @@ def _prepare_while_the_program_runs(report_formats: tuple[str, ...]) -> None:
     from gate.reports import load_writers
 
     def prepare() -> None:
-        load_api_models()
-        load_writers(report_formats)
+        # Only a head start: the run loads whatever this did not, and reports what fails there.
+        with contextlib.suppress(Exception):
+            load_api_models()
+            load_writers(report_formats)
 
     threading.Thread(target=prepare, name="prepare", daemon=True).start()
 
