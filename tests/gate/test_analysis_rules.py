@@ -654,3 +654,22 @@ def test_with_no_policy_at_remediate_level_remediate_is_left_out_and_judges_alik
     calls.clear()
     analyze_plan(client, plans["up"], "up")
     assert calls.count("Remediate") == len(plans["up"].resources)
+
+
+def test_a_config_that_leaves_a_remediating_policy_out_keeps_it_remediating(
+    client: AnalyzerClient,
+    plans: dict[str, Plan],
+    info: AnalyzerInfo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pulumi-policy falls back to a policy's own level for a policy its config does not name,
+    so a config that names only a checking policy still leaves the remediations running."""
+    levels = {policy.name: policy.enforcement_level for policy in info.policies}
+    checking = next(name for name, level in levels.items() if level == "mandatory")
+    client.configure({checking: {"enforcementLevel": "advisory"}})
+    try:
+        calls = _counting_calls(client, monkeypatch)
+        assert analyze_plan(client, plans["up"], "up").autofixes
+        assert calls.count("Remediate") == len(plans["up"].resources)
+    finally:
+        client.configure({name: {"enforcementLevel": level} for name, level in levels.items()})
