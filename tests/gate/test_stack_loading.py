@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from gate.errors import StackFileError, StackNotFoundError
+from gate.source_map import read_document
 from gate.stack import SECRET_PLACEHOLDER, find_project, load_stack, read_yaml
 from tests.repo import ROOT
 
-from .conftest import FIXTURE_PROJECT
+from .conftest import FIXTURE_PROJECT, run_python
 
 
 def _project(
@@ -169,3 +171,28 @@ def test_two_spellings_of_one_config_key_are_refused(
         f"Pulumi.s.yaml: config keys `{first}` and `{second}` are the same key (demo:size); "
         "the Pulumi CLI would keep one of the two at random: keep one"
     )
+
+
+WITHOUT_LIBYAML = """
+import json, sys
+import yaml
+del yaml.CSafeLoader  # PyYAML built without libyaml has no C binding
+from pathlib import Path
+from gate.source_map import read_document
+for name in sys.argv[1:]:
+    document = read_document(Path(name))
+    print(json.dumps([document.value, sorted(map(list, document.source.lines.items()))]))
+"""
+
+
+def test_without_libyaml_pythons_own_parser_reads_the_stack_files_alike() -> None:
+    """The reader composes with libyaml through PyYAML's C binding; where PyYAML was built
+    without it, its own Python parser (written to match libyaml) gives the same values and
+    key positions for the real project and stack files."""
+    files = [str(ROOT / name) for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml")]
+    done = run_python(["-c", WITHOUT_LIBYAML, *files], dict(os.environ))
+    assert done.returncode == 0, done.stderr
+    for name, line in zip(files, done.stdout.splitlines(), strict=True):
+        document = read_document(Path(name))
+        expected = [document.value, sorted(map(list, document.source.lines.items()))]
+        assert json.loads(line) == json.loads(json.dumps(expected))
