@@ -43,8 +43,8 @@ GATE_CHECKS = (API_MODEL_CHECK,)
 
 
 def load_api_models() -> None:
-    """Reads botocore's Cognito API models and compiles their patterns (about 0.1 s of imports,
-    JSON and regular expressions); the gate does it on a thread while the program runs, so the
+    """Reads botocore's Cognito API models and compiles their patterns (about 0.05 s of JSON and
+    regular expressions); the gate does it on a thread while the program runs, so the
     models are ready when the first resource is checked instead of being read on the way."""
     from gate.api_mapping import IDENTITY, IDP
     from gate.api_model import compile_patterns

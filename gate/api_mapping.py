@@ -18,11 +18,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.model import ListShape, MapShape, Shape, StructureShape
-
 from gate.analyzer import UNKNOWN, Secret
 from gate.api_model import ApiPath, UnknownKey, input_shape
 from gate.api_reference import operation_page
+from gate.api_shapes import ListShape, MapShape, Shape, StructureShape
 
 IDP = "cognito-idp"
 IDENTITY = "cognito-identity"

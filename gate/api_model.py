@@ -1,4 +1,5 @@
-"""The AWS API models botocore ships (no network), and a validator of a request against them.
+"""The AWS API models botocore ships (no network; `gate.api_shapes` reads them), and a validator
+of a request against them.
 
 AWS validates every request against the operation's input shape before it acts on it: required
 members, types, enums, string lengths, numeric ranges, list and map sizes, patterns. A value that
@@ -26,10 +27,16 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from botocore.loaders import Loader
-from botocore.model import ListShape, MapShape, ServiceModel, Shape, StringShape, StructureShape
-
 from gate.analyzer import UNKNOWN
+from gate.api_shapes import (
+    ListShape,
+    MapShape,
+    ServiceModel,
+    Shape,
+    StringShape,
+    StructureShape,
+    load_service_model,
+)
 
 # Java's `\w`, `\d` and `\s` (the AWS front end validates with Java regular expressions) are ASCII
 # only; Python's are Unicode. Pool and client names, for instance, take "uppercase and lowercase
@@ -87,7 +94,7 @@ def service_model(service: str) -> ServiceModel:
 
 @functools.cache
 def _loaded_model(service: str) -> ServiceModel:
-    return ServiceModel(Loader().load_service_model(service, "service-2"), service_name=service)
+    return load_service_model(service)
 
 
 def compile_patterns(service: str) -> None:
@@ -101,7 +108,7 @@ def compile_patterns(service: str) -> None:
 
 
 def input_shape(service: str, operation: str) -> StructureShape:
-    shape = service_model(service).operation_model(operation).input_shape
+    shape = service_model(service).input_shape(operation)
     assert isinstance(shape, StructureShape), f"{service} {operation} takes no input"
     return shape
 

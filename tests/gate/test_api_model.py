@@ -17,14 +17,20 @@ from typing import Any
 import jsonschema
 import pulumi._types as pulumi_types
 import pytest
-from botocore.loaders import Loader
-from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from gate import api_model
 from gate.analyzer import UNKNOWN, Secret
 from gate.api_check import API_MODEL_POLICY, api_model_findings
 from gate.api_mapping import MAPPINGS, Field, NotSent
 from gate.api_model import input_shape
+from gate.api_shapes import (
+    ListShape,
+    MapShape,
+    ServiceModel,
+    Shape,
+    StructureShape,
+    load_service_model,
+)
 from gate.plan import Plan, PlannedResource
 from gate.result import GateResult
 from tests.repo import ROOT
@@ -409,14 +415,14 @@ def test_a_model_asked_for_while_another_thread_loads_it_is_loaded_once(
     """The gate loads the models on a thread while the program runs; a resource checked before
     that load ends waits for it instead of reading the model a second time."""
     loads: list[str] = []
-    read = Loader.load_service_model
+    read = load_service_model
 
-    def slow_read(loader: Loader, service: str, type_name: str) -> Any:
+    def slow_read(service: str) -> ServiceModel:
         loads.append(service)
         time.sleep(0.2)
-        return read(loader, service, type_name)
+        return read(service)
 
-    monkeypatch.setattr(Loader, "load_service_model", slow_read)
+    monkeypatch.setattr(api_model, "load_service_model", slow_read)
     api_model._loaded_model.cache_clear()
     models: list[object] = []
     threads = [

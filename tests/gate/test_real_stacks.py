@@ -150,7 +150,8 @@ from gate import launch
 from gate.deferred_imports import is_deferred
 names = json.loads(sys.argv.pop(1))
 def report(code):
-    print(json.dumps({"code": code, "deferred": [name for name in names if is_deferred(name)]}),
+    print(json.dumps({"code": code, "deferred": [name for name in names if is_deferred(name)],
+                      "botocore": sorted(m for m in sys.modules if m.startswith("botocore"))}),
           file=sys.stderr, flush=True)
     os._exit(code)
 launch.exit_now = report
@@ -160,7 +161,8 @@ launch.main()
 
 def test_the_gate_itself_runs_none_of_the_sdk_but_its_protocol() -> None:
     """Through a whole prod preview the gate reads the analyzer messages and calls the pack with
-    gRPC's blocking client, and runs none of the SDK's own package code."""
+    gRPC's blocking client, and runs none of the SDK's own package code; it reads botocore's API
+    models without importing botocore (`gate.api_shapes`)."""
     names = unused_by_gate(NOT_TRACING)
     done = run_python(["-c", GATE_THEN_REPORT, json.dumps(names), *PROD_PREVIEW], NOT_TRACING)
     report = json.loads(done.stderr.splitlines()[-1])
@@ -174,3 +176,4 @@ def test_the_gate_itself_runs_none_of_the_sdk_but_its_protocol() -> None:
         "pulumi.runtime._instrumentation",
         "grpc.aio",
     ]
+    assert report["botocore"] == []
