@@ -85,8 +85,6 @@ def _evaluate(
     """Connects to the pack, judges each run's resources as they come, and gathers the result."""
     # Imported only now, once the pack serves: they load the SDK's protocol, gRPC and jsonschema
     # (~0.15 s of CPU), while the program is busy on one core and the other is free.
-    from concurrent.futures import ThreadPoolExecutor
-
     from gate.analysis import (
         Finding,
         PhaseAnalysis,
@@ -115,23 +113,17 @@ def _evaluate(
             _prepare_while_the_program_runs(options.report_formats)
             analyses: list[PhaseAnalysis] = []
             plans = []
-            with ThreadPoolExecutor(max_workers=1) as beside:
-                for run in runs:
-                    # Both checks run on each resource as the program registers it (the pack on
-                    # the other core), so little is left to do once the program ends.
-                    checked: dict[str, list[Finding]] = {}
-                    judged = judge_resources(
-                        client, check_as_they_come(run.resources(), run.mode, checked), run.mode
-                    )
-                    plan = run.plan(options.verbose)
-                    plans.append(plan)
-                    if run is runs[-1]:
-                        # The report's locations need this plan only: found while the pack
-                        # runs AnalyzeStack (the gate waits for it without holding the GIL).
-                        locating = beside.submit(locate_resources, plan, config)
-                    analysis = analyze_plan(client, plan, plan.mode, judged)
-                    analyses.append(with_api_model_findings(analysis, plan, checked))
-                locations = locating.result()
+            for run in runs:
+                # Both checks run on each resource as the program registers it (the pack on the
+                # other core), so little is left to do once the program ends.
+                checked: dict[str, list[Finding]] = {}
+                judged = judge_resources(
+                    client, check_as_they_come(run.resources(), run.mode, checked), run.mode
+                )
+                plan = run.plan(options.verbose)
+                plans.append(plan)
+                analysis = analyze_plan(client, plan, plan.mode, judged)
+                analyses.append(with_api_model_findings(analysis, plan, checked))
     except AnalyzerError as error:
         raise PolicyPackError(f"the policy pack in {pack.pack_dir} failed: {error}") from None
     analysis = analyses[0] if len(analyses) == 1 else merge_phases(analyses[0], analyses[1])
@@ -143,7 +135,7 @@ def _evaluate(
         info=info,
         policy_config_file=policy_config_file,
         elapsed_seconds=time.perf_counter() - started,
-        locations=locations,
+        locations=locate_resources(plan, config),
     )
 
 
