@@ -4,6 +4,8 @@ botocore's own `ServiceModel` resolves it."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import botocore.model
@@ -50,12 +52,22 @@ def test_every_shape_and_operation_reads_as_botocore_resolves_it(service: str) -
         assert (found and _view(found)) == (expected and _view(expected)), operation
 
 
-def test_the_newest_api_version_is_read() -> None:
-    """botocore keeps one folder per API version; the loader takes the newest, and so do we."""
-    newest = Loader().determine_latest_version("cognito-idp", "service-2")
-    folder = api_shapes._data_folder() / "cognito-idp" / newest
-    assert api_shapes._model_file(folder) is not None
-    assert (
-        max(f.name for f in folder.parent.iterdir() if api_shapes._model_file(f) is not None)
-        == newest
-    )
+def test_the_newest_api_version_is_read_as_botocores_loader_picks_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """botocore keeps one folder per API version; of those holding a `service-2` model
+    (gzipped or not) the loader takes the newest, and so does `load_service_model`."""
+    service = tmp_path / "example"
+    for version, operation in [("2014-06-30", "Old"), ("2016-04-18", "New")]:
+        (service / version).mkdir(parents=True)
+        document: dict[str, Any] = {"shapes": {}, "operations": {operation: {}}, "metadata": {}}
+        (service / version / "service-2.json").write_text(json.dumps(document), encoding="utf-8")
+    (service / "2020-01-01").mkdir()  # a version folder without the model: not a version
+    (service / "2020-01-01" / "paginators-1.json").write_text("{}", encoding="utf-8")
+    loader = Loader(extra_search_paths=[str(tmp_path)], include_default_search_paths=False)
+    assert loader.determine_latest_version("example", "service-2") == "2016-04-18"
+    monkeypatch.setattr(api_shapes, "_data_folder", lambda: tmp_path)
+    model = api_shapes.load_service_model("example")
+    assert model.input_shape("New") is None
+    with pytest.raises(KeyError):
+        model.input_shape("Old")
