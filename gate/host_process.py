@@ -28,9 +28,10 @@ program host sets it from the request's `configFile`; see `settings.loader`)."""
 _early: list[subprocess.Popen[str]] = []
 
 
-def start_host_early() -> None:
+def start_host_early() -> subprocess.Popen[str]:
     """Starts a host now, to be handed the next request (see the module docstring)."""
     _early.append(_start_host(Path.cwd()))
+    return _early[-1]
 
 
 def spawn_program_host(request: Mapping[str, Any], cwd: Path) -> subprocess.Popen[str]:

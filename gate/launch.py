@@ -15,9 +15,10 @@ def main() -> None:
     collect_less_often()
     defer(unused_by_gate())
     if sys.argv[1:2] == ["preview"] and not {"-h", "--help"} & set(sys.argv[2:]):
+        from gate.cores import separate_cores
         from gate.host_process import start_host_early
 
-        start_host_early()
+        separate_cores(start_host_early().pid)
     from gate.cli import main as cli_main
 
     try:

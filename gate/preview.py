@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gate.cores import share_cores
 from gate.errors import PolicyPackError
 from gate.pack_process import PackProcess, PackStack, PackStartError, start_pack
 from gate.program_runner import ProgramRun, start_program
@@ -51,6 +52,8 @@ def run_gate(options: GateOptions) -> GateResult:
     )
     phases = ["preview"] if options.mode == "preview" else ["preview", "up"]
     runs = [start_program(config, phase) for phase in phases]
+    if len(runs) > 1:  # two programs at once need both cores (`gate.cores`)
+        share_cores(run.process.pid for run in runs)
     pack = start_pack(
         pack_dir,
         stack=PackStack(

@@ -28,6 +28,12 @@ same property proxy. That is safe because:
 
 The store is bounded (least recently used out), so a long `pulumi preview` does not grow the
 pack's memory without end; a stack larger than the bound just converts as before.
+
+Within one request the same few objects come back for every policy (the resource's properties
+and its provider's, 80 to 90 lookups per `Analyze`), so the last two entries used are checked
+first, by identity alone and without the lock: that check was a quarter of `Analyze`'s time in
+the pack. It stays correct when another thread changes the store meanwhile, because an entry
+holds its message and dicts alive, so an object it holds is never mistaken for another.
 """
 
 from __future__ import annotations
@@ -70,6 +76,8 @@ class OncePerMessage:
         self._by_dict: dict[int, _Built] = {}
         """Entries by the id of each object they hold that was built from the message."""
         self._lock = threading.Lock()  # the analyzer serves requests from a thread pool
+        self._recent: tuple[_Built, ...] = ()
+        """The last two entries used, most recent first (replaced whole, never changed)."""
         self.conversions = 0
         """How many messages were really converted (tests read it)."""
         self.copies = 0
@@ -78,11 +86,15 @@ class OncePerMessage:
     def MessageToDict(self, message: Message, **options: Any) -> dict[str, Any]:  # noqa: N802
         if options:
             return json_format.MessageToDict(message, **options)
+        for recent in self._recent:
+            if recent.message is message:
+                return recent.as_dict
         key = id(message)
         with self._lock:
             remembered = self._by_message.get(key)
             if remembered is not None and remembered.message is message:
                 self._by_message.move_to_end(key)
+                self._use(remembered)
                 return remembered.as_dict
         converted = json_format.MessageToDict(message)
         with self._lock:
@@ -92,6 +104,7 @@ class OncePerMessage:
             self._by_dict[id(converted)] = built
             while len(self._by_message) > self._capacity:
                 self._forget_oldest()
+            self._use(built)
         return converted
 
     def deserialize_properties(
@@ -122,19 +135,32 @@ class OncePerMessage:
             if getattr(built, stage) is None:
                 self.copies += 1
                 setattr(built, stage, made)
-                self._by_dict[id(made)] = built
+                if self._by_message.get(id(built.message)) is built:  # not pushed out meanwhile
+                    self._by_dict[id(made)] = built
             return getattr(built, stage)
 
     def _built_from(self, value: dict[str, Any], stage: str) -> _Built | None:
         """The entry whose `stage` is this very object (not an equal one), if remembered."""
+        for recent in self._recent:
+            if getattr(recent, stage) is value:
+                return recent
         with self._lock:
             built = self._by_dict.get(id(value))
-        return built if built is not None and getattr(built, stage) is value else None
+            if built is None or getattr(built, stage) is not value:
+                return None
+            self._use(built)
+        return built
+
+    def _use(self, built: _Built) -> None:
+        """Makes `built` the most recent entry (called under the lock)."""
+        if not self._recent or self._recent[0] is not built:
+            self._recent = (built, *self._recent[:1])
 
     def _forget_oldest(self) -> None:
         """Drops the least recently used entry from both indexes (no other live object can
         have the id of a dict the entry still holds)."""
         _, built = self._by_message.popitem(last=False)
+        self._recent = tuple(recent for recent in self._recent if recent is not built)
         for value in (built.as_dict, built.deserialized, built.proxy):
             if value is not None:
                 del self._by_dict[id(value)]
