@@ -564,10 +564,12 @@ class AnalyzerClient:
         *,
         stack_tags: Mapping[str, str] | None = None,
         startup_timeout: float = 300.0,
+        wait_for_exit: bool = True,
     ) -> Iterator[AnalyzerClient]:
         """Connect to a pack started by `gate.pack_process.start_pack` as the engine does
         (`Handshake`, and `ConfigureStack` for the pack's stack); the pack is stopped on exit,
-        also on failure."""
+        also on failure (killed without waiting for it to end unless `wait_for_exit`, see
+        `PackProcess.stop`)."""
         try:
             version = pack_version(pack.pack_dir)
             try:
@@ -590,7 +592,7 @@ class AnalyzerClient:
             finally:
                 channel.close()
         finally:
-            pack.stop()
+            pack.stop(wait=wait_for_exit)
 
     @property
     def stderr(self) -> str:

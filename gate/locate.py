@@ -34,7 +34,7 @@ _MIN_SUFFIX = 5  # `monitoring` may end `AuthMonitoring`; a 3-letter key may not
 def locate_resources(plan: Plan, config: StackConfig) -> dict[str, SourceLocation]:
     """A location for every resource of the plan."""
     source = config.source
-    sections = _sections(source)
+    sections = _Sections(_sections(source))
     locations: dict[str, SourceLocation] = {}
     root = config.project.root.resolve()
     own_file = functools.cache(lambda file: project_file(str(file), root) is not None)
@@ -95,31 +95,50 @@ def _sections(source: SourceMap) -> list[tuple[KeyPath, str]]:
     ]
 
 
-def _section(chain: list[PlannedResource], sections: list[tuple[KeyPath, str]]) -> KeyPath | None:
+def _section(chain: list[PlannedResource], sections: _Sections) -> KeyPath | None:
     for resource in chain:
-        word = _norm(resource.type.rsplit(":", 1)[-1])
-        ranked = sorted(
-            (rank, len(path), path)
-            for path, key in sections
-            if (rank := _match_rank(key, word)) is not None
-            and (rank == 0 or resource.kind == "component")  # a LogGroup is no `groups` entry
-        )
-        if ranked:
-            return ranked[0][2]
+        found = sections.named_like(resource.type, resource.kind == "component")
+        if found is not None:
+            return found
     return _section_named_in(chain, sections)
 
 
-def _section_named_in(
-    chain: list[PlannedResource], sections: list[tuple[KeyPath, str]]
-) -> KeyPath | None:
+class _Sections:
+    """The config keys outside lists, and which of them each resource type is named like (a
+    stack has a few dozen resource types and hundreds of resources, so each type is matched
+    against the keys once)."""
+
+    def __init__(self, sections: list[tuple[KeyPath, str]]) -> None:
+        self.paths = sections
+        self.words = [
+            (path, word)
+            for path, _ in sections
+            if len(word := config_name(str(path[-1])).lower()) >= 3
+        ]
+        """Each key with its own name as a resource name would contain it (3 letters or more)."""
+        self._named_like: dict[tuple[str, bool], KeyPath | None] = {}
+
+    def named_like(self, resource_type: str, component: bool) -> KeyPath | None:
+        """The key named like the type (`UserPool` ~ `userPool`; only a component's type may
+        merely end with the key: a LogGroup is no `groups` entry); the exact match, then the
+        shortest path, first."""
+        key = (resource_type, component)
+        if key not in self._named_like:
+            word = _norm(resource_type.rsplit(":", 1)[-1])
+            ranked = sorted(
+                (rank, len(path), path)
+                for path, name in self.paths
+                if (rank := _match_rank(name, word)) is not None and (rank == 0 or component)
+            )
+            self._named_like[key] = ranked[0][2] if ranked else None
+        return self._named_like[key]
+
+
+def _section_named_in(chain: list[PlannedResource], sections: _Sections) -> KeyPath | None:
     """The outermost config key whose name is a word of the nearest resource name that has one."""
     for resource in chain:
         name = resource.name.lower()
-        named = [
-            path
-            for path, _ in sections
-            if len(key := config_name(str(path[-1])).lower()) >= 3 and _contains_words(name, key)
-        ]
+        named = [path for path, word in sections.words if _contains_words(name, word)]
         if named:
             return min(named, key=len)
     return None

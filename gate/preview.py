@@ -64,7 +64,7 @@ def run_gate(options: GateOptions) -> GateResult:
         _wait_until_serving(pack)
         return _evaluate(options, config, runs, pack, policy_config_file, started)
     finally:
-        pack.stop()  # stopped already unless the run failed before connecting to it
+        pack.stop(wait=False)  # stopped already unless the run failed before connecting to it
         _stop(runs)
 
 
@@ -102,7 +102,10 @@ def _evaluate(
     from gate.result import GateResult
 
     try:
-        with AnalyzerClient.connect(pack, startup_timeout=PACK_STARTUP_TIMEOUT_SECONDS) as client:
+        # The pack is killed once it has answered, not waited for (`PackProcess.stop`).
+        with AnalyzerClient.connect(
+            pack, startup_timeout=PACK_STARTUP_TIMEOUT_SECONDS, wait_for_exit=False
+        ) as client:
             info = client.info()
             try:
                 policy_config = (
