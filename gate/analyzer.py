@@ -518,6 +518,8 @@ class AnalyzerClient:
         self._stub = analyzer_pb2_grpc.AnalyzerStub(channel)
         self._stderr = stderr
         self._version = version
+        self._last_request: tuple[AnalyzerResource, analyzer_pb2.AnalyzeRequest] | None = None
+        """The resource and request of the last `Remediate` or `Analyze` call (see `_request`)."""
         self._declared_levels: dict[str, str] | None = None
         self._levels: dict[str, str] | None = None
         """Each policy's enforcement level in the pack, once `info` read them (and `configure`
@@ -669,11 +671,29 @@ class AnalyzerClient:
 
     def analyze_full(self, resource: AnalyzerResource) -> AnalysisResult:
         """`Analyze` one resource's inputs; violations and not-applicable notes."""
-        return _analysis(self._call("Analyze", analyze_request(resource, skip_internal_keys=True)))
+        return _analysis(self._call("Analyze", self._request(resource, skip_internal_keys=True)))
 
     def analyze(self, resource: AnalyzerResource) -> list[Violation]:
         """`Analyze` one resource's inputs."""
         return list(self.analyze_full(resource).violations)
+
+    def _request(
+        self, resource: AnalyzerResource, *, skip_internal_keys: bool
+    ) -> analyzer_pb2.AnalyzeRequest:
+        """`analyze_request`, or the request just sent for this very resource when it is the
+        same: `Analyze` follows `Remediate` on the same resource (unless a remediation changed
+        it), and their requests differ only by internal (`__`) keys, which most resources have
+        none of. One request built per resource instead of two."""
+        last = self._last_request
+        if (
+            last is not None
+            and last[0] is resource
+            and not any(key.startswith("__") for key in resource.properties)
+        ):
+            return last[1]
+        request = analyze_request(resource, skip_internal_keys=skip_internal_keys)
+        self._last_request = (resource, request)
+        return request
 
     def analyze_stack_full(self, resources: Sequence[AnalyzerResource]) -> AnalysisResult:
         """`AnalyzeStack` over every resource of the stack; violations and not-applicable notes."""
@@ -697,7 +717,7 @@ class AnalyzerClient:
         `_PolicyAnalyzerServicer.Remediate`). That is one round trip less per resource."""
         if self._levels is not None and "remediate" not in self._levels.values():
             return []
-        response = self._call("Remediate", analyze_request(resource, skip_internal_keys=False))
+        response = self._call("Remediate", self._request(resource, skip_internal_keys=False))
         return [
             Remediation(
                 policy_name=r.policyName,

@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from google.protobuf import json_format
 
 from gate.analysis import (
     AutoFix,
@@ -29,8 +30,9 @@ from gate.analysis import (
     judge_resources,
     merge_phases,
     policy_index,
+    to_analyzer_resource,
 )
-from gate.analyzer import AnalyzerClient, AnalyzerInfo
+from gate.analyzer import AnalyzerClient, AnalyzerInfo, encode_properties
 from gate.plan import Plan
 from gate.program_runner import start_program
 from gate.registrations import provider_reference_urn
@@ -673,3 +675,37 @@ def test_a_config_that_leaves_a_remediating_policy_out_keeps_it_remediating(
         assert calls.count("Remediate") == len(plans["up"].resources)
     finally:
         client.configure({name: {"enforcementLevel": level} for name, level in levels.items()})
+
+
+def _requests_sent(
+    client: AnalyzerClient, monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[str, dict[str, object]]]:
+    """Each call the client makes from now on, with the properties of its request."""
+    sent: list[tuple[str, dict[str, object]]] = []
+    real_call = client._call
+
+    def call(method: str, request: object) -> object:
+        sent.append((method, json_format.MessageToDict(request.properties)))  # type: ignore[attr-defined]
+        return real_call(method, request)
+
+    monkeypatch.setattr(client, "_call", call)
+    return sent
+
+
+@pytest.mark.parametrize("internal", [{"__defaults": ["name"]}, {}])
+def test_remediate_keeps_internal_keys_and_analyze_leaves_them_out(
+    client: AnalyzerClient,
+    plans: dict[str, Plan],
+    monkeypatch: pytest.MonkeyPatch,
+    internal: dict[str, object],
+) -> None:
+    """As the engine marshals them (`SkipInternalKeys` false for `Remediate`, true for
+    `Analyze`), also when the client sends one request for both."""
+    plan = plans["preview"]
+    resource = plan.by_urn()[POOL_URN]
+    pool = to_analyzer_resource(resource, plan.by_urn(), {**resource.inputs, **internal})
+    sent = _requests_sent(client, monkeypatch)
+    client.remediate(pool)
+    client.analyze(pool)
+    inputs = json_format.MessageToDict(encode_properties(resource.inputs))
+    assert sent == [("Remediate", {**inputs, **internal}), ("Analyze", inputs)]
