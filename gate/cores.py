@@ -8,7 +8,7 @@ every request: an empty call to the pack took 0.47 ms with the threads free to m
 0.37 ms with them kept in place, and judging one of prod's resources (`Remediate` and
 `Analyze`) 1.75 against 1.57 ms. So when the gate may use exactly two cores, it keeps the
 program host on one, and itself and the pack (which inherits the gate's cores) on the other;
-the whole prod preview took 0.728 → 0.706 s in interleaved runs (see `docs/gate.md`).
+the whole prod preview took 0.727 → 0.708 s in interleaved runs (see `docs/gate.md`).
 
 With more cores the scheduler has room and nothing is pinned; with `--mode up` two program
 hosts run at once and need both cores, so the gate gives every process both back
