@@ -58,18 +58,17 @@ class _Pinning:
     split: CoreSplit | None = None
 
 
-def separate_cores(program_pid: int) -> CoreSplit | None:
+def separate_cores(program_pid: int) -> None:
     """Pins the program host to one core and this process to the other (what it starts later,
     the pack, inherits it). Called before the gate starts any thread of its own."""
     if not hasattr(os, "sched_setaffinity"):
-        return None
+        return
     split = plan_split(os.sched_getaffinity(0), os.environ)
     if split is None:
-        return None
+        return
     _pin(program_pid, split.program)
     _pin(0, split.gate)
     _Pinning.split = split
-    return split
 
 
 def share_cores(program_pids: Iterable[int]) -> None:

@@ -34,7 +34,7 @@ _MIN_SUFFIX = 5  # `monitoring` may end `AuthMonitoring`; a 3-letter key may not
 def locate_resources(plan: Plan, config: StackConfig) -> dict[str, SourceLocation]:
     """A location for every resource of the plan."""
     source = config.source
-    sections = _Sections(_sections(source))
+    sections = _Sections(source)
     locations: dict[str, SourceLocation] = {}
     root = config.project.root.resolve()
     own_file = functools.cache(lambda file: project_file(str(file), root) is not None)
@@ -82,19 +82,6 @@ def _provider_key(provider: PlannedResource, source: SourceMap) -> KeyPath | Non
     return keys[0] if keys else None
 
 
-def _sections(source: SourceMap) -> list[tuple[KeyPath, str]]:
-    """Config keys outside lists (`enterprise-identity:userPool`, `...:identityPool.roleMappings`),
-    each with its last key as `_section` compares it (no namespace, letters and digits only)."""
-    return [
-        (path, _norm(config_name(str(path[-1]))))
-        for path in source.lines
-        if len(path) >= 2
-        and path[0] == "config"
-        and not str(path[1]).startswith("aws:")
-        and all(isinstance(part, str) for part in path)
-    ]
-
-
 def _section(chain: list[PlannedResource], sections: _Sections) -> KeyPath | None:
     for resource in chain:
         found = sections.named_like(resource.type, resource.kind == "component")
@@ -108,12 +95,21 @@ class _Sections:
     stack has a few dozen resource types and hundreds of resources, so each type is matched
     against the keys once)."""
 
-    def __init__(self, sections: list[tuple[KeyPath, str]]) -> None:
-        self.paths = sections
+    def __init__(self, source: SourceMap) -> None:
+        keys = [
+            path
+            for path in source.lines
+            if len(path) >= 2
+            and path[0] == "config"
+            and not str(path[1]).startswith("aws:")
+            and all(isinstance(part, str) for part in path)
+        ]
+        self.paths = [(path, _norm(config_name(str(path[-1])))) for path in keys]
+        """Config keys outside lists (`enterprise-identity:userPool`,
+        `...:identityPool.roleMappings`), each with its last key as `named_like` compares it
+        (no namespace, letters and digits only)."""
         self.words = [
-            (path, word)
-            for path, _ in sections
-            if len(word := config_name(str(path[-1])).lower()) >= 3
+            (path, word) for path in keys if len(word := config_name(str(path[-1])).lower()) >= 3
         ]
         """Each key with its own name as a resource name would contain it (3 letters or more)."""
         self._named_like: dict[tuple[str, bool], KeyPath | None] = {}

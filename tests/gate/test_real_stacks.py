@@ -13,6 +13,8 @@ import pytest
 
 from gate.deferred_imports import unused_by_gate
 from gate.preview import GateOptions, run_gate
+from gate.program_runner import plan_of
+from gate.reports import FORMATS, render
 from gate.result import GateResult
 from tests.repo import ROOT
 
@@ -57,6 +59,19 @@ def test_prod_plan_carries_what_the_engine_sends(prod_result: GateResult) -> Non
     )
     location = prod_result.locations[pool.urn]
     assert stack_file[location.line - 1].strip() == "enterprise-identity:userPool:"
+
+
+def test_judging_and_reporting_leave_every_resources_properties_as_the_program_made_them(
+    prod_result: GateResult,
+) -> None:
+    """The gate shares decoded properties (a preview's outputs are its inputs, decoded once):
+    nothing that judges or reports a resource may write to them."""
+    for report_format in FORMATS:
+        render(prod_result, report_format)
+    fresh = plan_of(prod_result.stack_config, "preview")
+    assert [(r.urn, r.inputs, r.outputs) for r in prod_result.plan.resources] == [
+        (r.urn, r.inputs, r.outputs) for r in fresh.resources
+    ]
 
 
 def test_prod_in_the_old_key_spelling_points_at_the_same_sections(
