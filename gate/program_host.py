@@ -54,10 +54,13 @@ def main(stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
 
 def _import_runtime() -> None:
     """What every run needs before the program: the SDK, its mock runtime, the recorder; not
-    the SDK parts the mock runtime never uses (`gate.deferred_imports`)."""
+    the SDK parts the mock runtime never uses (`gate.deferred_imports`), nor the members of a
+    provider's service packages that the program never reads (`gate.provider_packages`)."""
+    from gate import provider_packages
     from gate.deferred_imports import defer, unused_by_program_host
 
     defer(unused_by_program_host())
+    provider_packages.install()
     import pulumi.runtime.mocks
     import pulumi.runtime.stack  # noqa: F401
 
