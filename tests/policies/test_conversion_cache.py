@@ -40,10 +40,17 @@ ORIGINALS = {
 }
 
 
+ORIGINAL_METHODS = {
+    name: vars(_PolicyAnalyzerServicer)[name] for name in conversion_cache.PER_REQUEST_METHODS
+}
+
+
 def _uninstall(monkeypatch: pytest.MonkeyPatch) -> None:
     """pulumi_policy.policy as it is without the cache (and put back so after the test)."""
     for name, original in ORIGINALS.items():
         monkeypatch.setattr(pulumi_policy.policy, name, original)
+    for name, method in ORIGINAL_METHODS.items():
+        monkeypatch.setattr(_PolicyAnalyzerServicer, name, method)
 
 
 @pytest.fixture
@@ -87,6 +94,7 @@ def test_analyze_builds_the_resource_once_and_answers_the_same(
     with_cache = _answer(_analyzer().Analyze(request, None))
     assert cache.conversions == 1  # one resource, 47 resource policies
     assert cache.copies == 2  # one deserialized copy, one proxy
+    assert cache.per_request_builds == 2  # its options, its provider
 
     _uninstall(monkeypatch)
     without_cache = _answer(_analyzer().Analyze(request, None))
@@ -102,6 +110,7 @@ def test_analyze_stack_builds_each_resource_once_and_answers_the_same(
     with_cache = _answer(_analyzer().AnalyzeStack(request, None))
     assert cache.conversions == len(request.resources)  # not once per stack policy
     assert cache.copies == 2 * len(request.resources)
+    assert cache.per_request_builds == 2 * len(request.resources)  # options and provider
 
     _uninstall(monkeypatch)
     without_cache = _answer(_analyzer().AnalyzeStack(request, None))
@@ -269,8 +278,10 @@ def test_install_refuses_a_module_that_does_not_use_the_replaced_globals() -> No
     with pytest.raises(RuntimeError) as refused:
         conversion_cache.install(Elsewhere())  # type: ignore[arg-type]
     assert str(refused.value) == (
-        "pulumi_policy.policy does not use json_format, unknown_checking_proxy as module globals "
-        "any more; review cognito_guard.conversion_cache for this pulumi-policy version"
+        "pulumi_policy.policy does not use json_format, unknown_checking_proxy, "
+        "_PolicyAnalyzerServicer._get_resource_options, "
+        "_PolicyAnalyzerServicer._get_provider_resource as module globals any more; review "
+        "cognito_guard.conversion_cache for this pulumi-policy version"
     )
 
 
@@ -285,6 +296,8 @@ def test_the_pack_entry_point_installs_the_cache(monkeypatch: pytest.MonkeyPatch
     assert isinstance(installed, conversion_cache.OncePerMessage)
     for name in ("deserialize_properties", "unknown_checking_proxy"):
         assert getattr(pulumi_policy.policy, name) == getattr(installed, name)
+    for name, original in ORIGINAL_METHODS.items():
+        assert getattr(_PolicyAnalyzerServicer, name).__wrapped__ is original
 
 
 def test_remediations_read_secrets_as_secrets() -> None:
@@ -331,3 +344,25 @@ def test_copies_built_at_once_by_two_requests_keep_the_first_stored(
     proxy = once.unknown_checking_proxy(deserialized)
     assert proxy is stored[0]
     assert once.copies == 2
+
+
+def test_a_request_s_options_and_provider_are_built_once_per_message_object() -> None:
+    """Every policy judging one request reads the same options and provider; another request
+    message (even an equal one) gets its own, and the store keeps only the most recent ones."""
+    once = conversion_cache.OncePerMessage(capacity=2)
+    built: list[object] = []
+
+    def build(_servicer: object, request: analyzer_pb2.AnalyzeRequest) -> object:
+        built.append(request)
+        return object()
+
+    per_request = once.per_request(build)
+    first, second, third = (analyzer_pb2.AnalyzeRequest(urn="same") for _ in range(3))
+    options = per_request(None, first)
+    assert per_request(None, first) is options
+    assert per_request(None, second) is not options  # equal, but another message
+    assert per_request(None, first) is options  # the older one, from the store
+    per_request(None, third)  # pushes out the least recently used (second)
+    per_request(None, second)
+    assert built == [first, second, third, second]
+    assert once.per_request_builds == 4
