@@ -82,18 +82,22 @@ class ProgramRun:
             elif "registration" in line:
                 yield from self._builder.add(line["registration"])
             elif "result" in line:
+                # The host's last line. Its exit is not waited for: tearing down a process of
+                # the SDK's size takes a few ms before its output ends, all on the gate's
+                # critical path; `stop()` reaps it (long gone by then).
                 self._result = line["result"]
+                self._ended = True
 
     def plan(self, verbose: bool = False) -> Plan:
         """The recorded plan; raises `ProgramError` with the program's own message on failure."""
         for _ in self.resources():
             pass
-        try:
-            self.process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            self._timed_out()
         assert self._builder is not None
         if not isinstance(self._result, dict):
+            try:  # ended without a result: its exit code and stderr say why
+                self.process.wait(timeout=max(0.0, self._deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self._timed_out()
             self._stderr_reader.join(timeout=5)
             stderr = "".join(self._stderr)
             raise ProgramError(

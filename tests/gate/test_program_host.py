@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -69,3 +71,35 @@ def test_a_program_that_never_ends_is_stopped_at_the_timeout(
     assert time.monotonic() - started < 30
     assert run.process.poll() is not None  # stopped, not left running
     assert "first" in names
+
+
+def test_the_result_line_ends_the_run_without_waiting_for_the_host_to_exit(
+    tmp_path: Path,
+) -> None:
+    """The host's result is its last line: the gate goes on from there while the host's
+    process is still being torn down (here: a host that lingers for a minute), and reaps it
+    when it stops."""
+    (tmp_path / "Pulumi.yaml").write_text("name: lingers\nruntime: python\n", encoding="utf-8")
+    (tmp_path / "Pulumi.test.yaml").write_text("config: {}\n", encoding="utf-8")
+    lingering_host = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            'import sys, time\nprint(\'{"result": {"stackOutputs": {"answer": 42}}}\', '
+            "flush=True)\ntime.sleep(60)\n",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    run = program_runner.ProgramRun(
+        load_stack(find_project(tmp_path), "test", None), "preview", lingering_host
+    )
+    started = time.monotonic()
+    plan = run.plan()
+    assert time.monotonic() - started < 20
+    assert plan.outputs == {"answer": 42}
+    assert lingering_host.poll() is None  # still there: not waited for
+    run.stop()
+    assert lingering_host.poll() is not None
