@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -324,6 +324,41 @@ def encode_properties(
     return struct
 
 
+class EncodedOnce:
+    """`encode_properties` once per properties mapping for one client's requests.
+
+    In preview a resource's outputs are its inputs (the same mapping: `gate.registrations`), and
+    every resource of a provider carries that provider's properties, so a prod run encoded 252
+    mappings into `Struct`s (protobuf's pure-Python `Struct.update`, a fifth of the gate's own
+    CPU while judging) for about 75 different ones. Each entry holds its mapping, so its `id`
+    cannot be reused while remembered; nothing in the gate writes to a resource's properties
+    (`tests/gate/test_real_stacks.py` checks them after judging and every report); and a
+    request copies the `Struct` it is built with, so a sent request cannot change it either."""
+
+    def __init__(self) -> None:
+        self._structs: dict[tuple[int, bool], tuple[Mapping[str, object], struct_pb2.Struct]] = {}
+        self.encoded = 0
+        """How many mappings were really encoded (tests read it)."""
+
+    def __call__(
+        self, properties: Mapping[str, object], *, skip_internal_keys: bool = True
+    ) -> struct_pb2.Struct:
+        key = (id(properties), skip_internal_keys)
+        held = self._structs.get(key)
+        if held is None or held[0] is not properties:
+            held = (
+                properties,
+                encode_properties(properties, skip_internal_keys=skip_internal_keys),
+            )
+            self._structs[key] = held
+            self.encoded += 1
+        return held[1]
+
+
+PropertiesEncoder = Callable[..., struct_pb2.Struct]
+"""`encode_properties` or an `EncodedOnce`."""
+
+
 def _decode_value(value: object) -> object:
     if isinstance(value, str) and value in _UNKNOWN_SENTINELS:
         return UNKNOWN
@@ -361,7 +396,7 @@ def _options_message(options: ResourceOptionsWire) -> analyzer_pb2.AnalyzerResou
 
 
 def _provider_message(
-    provider: ProviderRef | None,
+    provider: ProviderRef | None, encode: PropertiesEncoder
 ) -> analyzer_pb2.AnalyzerProviderResource | None:
     if provider is None:
         return None
@@ -369,12 +404,15 @@ def _provider_message(
         urn=provider.urn,
         type=provider.type,
         name=provider.name,
-        properties=encode_properties(provider.properties),
+        properties=encode(provider.properties),
     )
 
 
 def analyze_request(
-    resource: AnalyzerResource, *, skip_internal_keys: bool
+    resource: AnalyzerResource,
+    *,
+    skip_internal_keys: bool,
+    encode: PropertiesEncoder = encode_properties,
 ) -> analyzer_pb2.AnalyzeRequest:
     """The request the engine sends for one resource: `Analyze` skips internal keys (`__`-named
     ones), `Remediate` keeps them."""
@@ -382,13 +420,15 @@ def analyze_request(
         urn=resource.urn,
         type=resource.type,
         name=resource.name,
-        properties=encode_properties(resource.properties, skip_internal_keys=skip_internal_keys),
+        properties=encode(resource.properties, skip_internal_keys=skip_internal_keys),
         options=_options_message(resource.options),
-        provider=_provider_message(resource.provider),
+        provider=_provider_message(resource.provider, encode),
     )
 
 
-def stack_resource_message(resource: AnalyzerResource) -> analyzer_pb2.AnalyzerResource:
+def stack_resource_message(
+    resource: AnalyzerResource, encode: PropertiesEncoder = encode_properties
+) -> analyzer_pb2.AnalyzerResource:
     """One resource of the engine's `AnalyzeStack` request; like the engine it leaves out
     properties without dependencies (pulumi/pulumi sdk/go/common/resource/plugin/
     analyzer_plugin.go, `AnalyzeStack`: "Skip properties that have no dependencies")."""
@@ -396,9 +436,9 @@ def stack_resource_message(resource: AnalyzerResource) -> analyzer_pb2.AnalyzerR
         urn=resource.urn,
         type=resource.type,
         name=resource.name,
-        properties=encode_properties(resource.properties),
+        properties=encode(resource.properties),
         options=_options_message(resource.options),
-        provider=_provider_message(resource.provider),
+        provider=_provider_message(resource.provider, encode),
         parent=resource.parent or "",
         dependencies=list(resource.dependencies),
         propertyDependencies={
@@ -520,6 +560,8 @@ class AnalyzerClient:
         self._version = version
         self._last_request: tuple[AnalyzerResource, analyzer_pb2.AnalyzeRequest] | None = None
         """The resource and request of the last `Remediate` or `Analyze` call (see `_request`)."""
+        self.encode = EncodedOnce()
+        """Each resource's and provider's properties encoded once for all of its requests."""
         self._declared_levels: dict[str, str] | None = None
         self._levels: dict[str, str] | None = None
         """Each policy's enforcement level in the pack, once `info` read them (and `configure`
@@ -691,14 +733,16 @@ class AnalyzerClient:
             and not any(key.startswith("__") for key in resource.properties)
         ):
             return last[1]
-        request = analyze_request(resource, skip_internal_keys=skip_internal_keys)
+        request = analyze_request(
+            resource, skip_internal_keys=skip_internal_keys, encode=self.encode
+        )
         self._last_request = (resource, request)
         return request
 
     def analyze_stack_full(self, resources: Sequence[AnalyzerResource]) -> AnalysisResult:
         """`AnalyzeStack` over every resource of the stack; violations and not-applicable notes."""
         request = analyzer_pb2.AnalyzeStackRequest(
-            resources=[stack_resource_message(r) for r in resources]
+            resources=[stack_resource_message(r, self.encode) for r in resources]
         )
         return _analysis(self._call("AnalyzeStack", request))
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from google.protobuf import json_format
@@ -32,7 +33,7 @@ from gate.analysis import (
     policy_index,
     to_analyzer_resource,
 )
-from gate.analyzer import AnalyzerClient, AnalyzerInfo, encode_properties
+from gate.analyzer import AnalyzerClient, AnalyzerInfo, EncodedOnce, encode_properties
 from gate.plan import Plan
 from gate.program_runner import start_program
 from gate.registrations import provider_reference_urn
@@ -709,3 +710,49 @@ def test_remediate_keeps_internal_keys_and_analyze_leaves_them_out(
     client.analyze(pool)
     inputs = json_format.MessageToDict(encode_properties(resource.inputs))
     assert sent == [("Remediate", {**inputs, **internal}), ("Analyze", inputs)]
+
+
+def _whole_requests_sent(client: AnalyzerClient, monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Each request the client sends from now on, as deterministic wire bytes."""
+    sent: list[bytes] = []
+    real_call = client._call
+
+    def call(method: str, request: Any) -> object:
+        sent.append(method.encode() + request.SerializeToString(deterministic=True))
+        return real_call(method, request)
+
+    monkeypatch.setattr(client, "_call", call)
+    return sent
+
+
+@pytest.mark.parametrize("phase", ["preview", "up"])
+def test_each_mapping_of_properties_is_encoded_once_and_the_requests_are_unchanged(
+    client: AnalyzerClient,
+    plans: dict[str, Plan],
+    monkeypatch: pytest.MonkeyPatch,
+    phase: str,
+) -> None:
+    """Outputs that are the inputs, and a provider's properties sent with each of its resources,
+    are encoded once per client; every request is byte for byte the one encoding each time
+    gives."""
+    plan = plans[phase]
+    monkeypatch.setattr(client, "encode", EncodedOnce())
+    once = _whole_requests_sent(client, monkeypatch)
+    analyze_plan(client, plan, phase)
+    monkeypatch.undo()
+
+    monkeypatch.setattr(client, "encode", encode_properties)
+    each_time = _whole_requests_sent(client, monkeypatch)
+    analyze_plan(client, plan, phase)
+    assert once == each_time
+
+    asked: list[tuple[int, bool]] = []
+    encoder = EncodedOnce()
+
+    def counting(properties: Mapping[str, object], *, skip_internal_keys: bool = True) -> Any:
+        asked.append((id(properties), skip_internal_keys))
+        return encoder(properties, skip_internal_keys=skip_internal_keys)
+
+    monkeypatch.setattr(client, "encode", counting)
+    analyze_plan(client, plan, phase)
+    assert encoder.encoded == len(set(asked)) < len(asked)
