@@ -343,13 +343,13 @@ class EncodedOnce:
     def __call__(
         self, properties: Mapping[str, object], *, skip_internal_keys: bool = True
     ) -> struct_pb2.Struct:
-        key = (id(properties), skip_internal_keys)
+        # Without internal keys both ways of encoding give the same `Struct` (so `Remediate`'s
+        # serves `Analyze` and `AnalyzeStack` too).
+        skips = skip_internal_keys and any(key.startswith("__") for key in properties)
+        key = (id(properties), skips)
         held = self._structs.get(key)
         if held is None or held[0] is not properties:
-            held = (
-                properties,
-                encode_properties(properties, skip_internal_keys=skip_internal_keys),
-            )
+            held = (properties, encode_properties(properties, skip_internal_keys=skips))
             self._structs[key] = held
             self.encoded += 1
         return held[1]
