@@ -3,10 +3,12 @@
     .venv/bin/python bench/ops_export.py            # 10,000 / 50,000 / 100,000 users
 
 Creating 100,000 users in moto takes far longer than the export itself, so this benchmark gives
-the export job a *fake* Cognito client that serves ListUsers pages of 60 generated users with a
-PaginationToken, exactly as the API shapes them (plus DescribeUserPool and two groups). Everything
-else (the CSV writer, the on-disk group index, the progress bar, the report) is the real code.
-Peak memory is measured with tracemalloc around the export call.
+the export job a *fake* Cognito client that serves ListUsers pages of generated users, exactly as
+the API shapes them (plus DescribeUserPool and two groups), through paginators that follow each
+operation's tokens as botocore's paginator model names them, and botocore's own service model
+for the page sizes. Everything else (the paging helper, the CSV writer, the on-disk group index,
+the progress bar, the report) is the real code. Peak memory is measured with tracemalloc around
+the export call.
 """
 
 from __future__ import annotations
@@ -16,12 +18,18 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import botocore.session
+from botocore import xform_name
+from botocore.loaders import create_loader
+from botocore.paginate import PaginatorModel
 from rich.console import Console
 
 from identity_ops.aws import AwsClients
@@ -30,12 +38,44 @@ from identity_ops.jobs.export_users import ExportOptions, run_export
 PAGE = 60
 
 
+SERVICE = "cognito-idp"
+
+
+class Paginator:
+    """Pages through one fake operation as botocore's paginator for it does: the page size as
+    the request's limit member, the response's output token as the next request's input token."""
+
+    def __init__(self, operation: Callable[..., dict[str, Any]], config: dict[str, Any]) -> None:
+        self.operation = operation
+        self.config = config
+
+    def paginate(
+        self,
+        PaginationConfig: dict[str, Any] | None = None,  # noqa: N803 - botocore's name
+        **params: Any,
+    ) -> Iterator[dict[str, Any]]:
+        size = (PaginationConfig or {}).get("PageSize")
+        request = {**params, **({self.config["limit_key"]: size} if size else {})}
+        while True:
+            page = self.operation(**request)
+            yield page
+            token = page.get(self.config["output_token"])
+            if not token:
+                return
+            request[self.config["input_token"]] = token
+
+
 class FakeCognito:
     """Generates ``total`` users on the fly, page by page, as ListUsers would return them."""
 
     def __init__(self, total: int) -> None:
         self.total = total
         self.created = datetime(2026, 1, 1, tzinfo=UTC)
+        model = botocore.session.get_session().get_service_model(SERVICE)
+        self.meta = SimpleNamespace(service_model=model)
+        self._paginators = PaginatorModel(
+            create_loader().load_service_model(SERVICE, "paginators-1", model.api_version)
+        )
 
     def describe_user_pool(self, UserPoolId: str) -> dict[str, Any]:  # noqa: N803 - boto3 names
         return {
@@ -70,16 +110,23 @@ class FakeCognito:
             page["PaginationToken"] = str(end)
         return page
 
-    def get_paginator(self, name: str) -> Any:
-        assert name == "list_groups"
-        return self
+    def list_groups(self, **_: Any) -> dict[str, Any]:
+        return {"Groups": [{"GroupName": "staff"}, {"GroupName": "admins"}]}
 
-    def paginate(self, **_: Any) -> list[dict[str, Any]]:
-        return [{"Groups": [{"GroupName": "staff"}, {"GroupName": "admins"}]}]
-
-    def list_users_in_group(self, GroupName: str, **_: Any) -> dict[str, Any]:  # noqa: N803
+    def list_users_in_group(self, GroupName: str, **request: Any) -> dict[str, Any]:  # noqa: N803
         size = 1000 if GroupName == "staff" else 10
-        return {"Users": [{"Username": f"user{i:07d}"} for i in range(size)]}
+        start = int(request.get("NextToken") or 0)
+        end = min(size, start + int(request.get("Limit", PAGE)))
+        page: dict[str, Any] = {"Users": [{"Username": f"user{i:07d}"} for i in range(start, end)]}
+        if end < size:
+            page["NextToken"] = str(end)
+        return page
+
+    def get_paginator(self, name: str) -> Paginator:
+        operation = next(
+            op for op in self.meta.service_model.operation_names if xform_name(op) == name
+        )
+        return Paginator(getattr(self, name), self._paginators.get_paginator(operation))
 
 
 class FakeClients:
