@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -57,7 +56,8 @@ def main() -> int:
         (
             "SDK floor: the SDK modules prod loads",
             sdk_floor,
-            f"{sdk_floor / floor:4.1f}x floor  (pulumi mocks + pulumi_aws {', '.join(modules)})",
+            f"{sdk_floor / floor:4.1f}x floor  (pulumi mocks + {len(modules)} pulumi_aws modules "
+            f"of {', '.join(sorted({m.split('.')[1] for m in modules if m.count('.') > 1}))})",
         ),
         ("program alone (prod, preview)", _median(runs, _program_only), ""),
         ("policy pack start-up + GetAnalyzerInfo", _median(runs, _pack_startup), ""),
@@ -144,15 +144,27 @@ def _program_only() -> float:
     return time.perf_counter() - started
 
 
+LOADED_PROVIDER_MODULES = """
+import io, json, sys
+from gate import program_host
+program_host.main(sys.stdin, io.StringIO())
+print(json.dumps(sorted(
+    name for name, module in sys.modules.items()
+    if name.startswith("pulumi_aws.") and type(module).__name__ != "_LazyModule"
+)), file=sys.__stdout__)
+"""
+
+
 def _sdk_modules_of_prod() -> list[str]:
-    """The pulumi_aws modules the prod program loads (from `-X importtime` of the program host):
-    what any program declaring the same resources must import, so the floor under the gate."""
+    """The pulumi_aws modules whose code the prod program runs in the program host (which loads
+    a service package's members one module at a time: `gate.provider_packages`): what any
+    program declaring the same resources must load, so the floor under the gate."""
     from gate.program_runner import _program_request
     from gate.stack import find_project, load_stack
 
     request = _program_request(load_stack(find_project(REPO), "prod"), "preview")
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "gate.program_host"],
+        [sys.executable, "-P", "-c", LOADED_PROVIDER_MODULES],
         input=json.dumps(request),
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
@@ -160,16 +172,19 @@ def _sdk_modules_of_prod() -> list[str]:
         text=True,
         check=True,
     )
-    found = re.findall(r"\|\s+pulumi_aws\.([a-z0-9_]+)\.", done.stderr)
-    return sorted({name for name in found if not name.startswith("_")})
+    modules: list[str] = json.loads(done.stdout.splitlines()[-1])
+    return modules
 
 
 def _sdk_import_command(modules: list[str]) -> str:
-    """Python that loads exactly those modules (pulumi_aws loads a module on first attribute
-    access), with the SDK's mock runtime the program host runs on."""
+    """Python that loads exactly those modules, as the program host loads them, with the SDK's
+    mock runtime the program host runs on."""
     return (
-        "import pulumi.runtime.mocks, pulumi_aws as aws\n"
-        f"for name in {modules!r}: hasattr(getattr(aws, name), 'any attribute loads it')"
+        "import importlib\n"
+        "from gate import provider_packages\n"
+        "provider_packages.install()\n"
+        "import pulumi.runtime.mocks, pulumi_aws\n"
+        f"for name in {modules!r}: importlib.import_module(name)"
     )
 
 
