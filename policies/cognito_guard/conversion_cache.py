@@ -13,7 +13,13 @@ gate, and the copies were most of the rest; the Pulumi engine calls the pack the
 `install()` gives `pulumi_policy.policy` stand-ins for those three names. Each remembers its
 result by the identity of its input: the message object, then the dict converted from it, then
 the properties deserialized from that. So every policy judging a resource in one request reads the
-same property proxy. That is safe because:
+same property proxy. A message object not seen yet is looked up by its bytes (deterministic
+serialization, ~2 us for a resource's properties against ~30 us to convert them), so another
+message with the same content reads the same proxy too: the engine sends in `AnalyzeStack` the
+outputs that `Analyze` got as inputs (in preview most outputs are the inputs), and in `Analyze`
+the properties `Remediate` got. In the pack, after judging prod's resources (23.7 -> 21.6 ms)
+its `AnalyzeStack` converts 3 of 69 resources instead of all: 18.9 -> 15.4 ms (fastest of 25,
+three interleaved runs each). That is safe because:
 
 - nothing in the pack writes to the properties it judges: every rule reads them through
   `cognito_guard.props.Props`, which has no way to write, and the stack rules read plain copies
@@ -24,6 +30,8 @@ same property proxy. That is safe because:
 - an entry keeps its message and dicts alive, so an `id()` cannot be reused while the entry
   exists, and protobuf (upb) hands out the same Python object for a sub-message as long as one is
   alive, so the n-th policy's `request.properties` is the first one's object;
+- messages with the same deterministic bytes convert to equal dicts, so sharing one conversion
+  between them gives every policy what its own conversion would have;
 - request messages are parsed from the wire and never changed by the server.
 
 The same goes for the two other things pulumi-policy builds from the request inside that loop,
@@ -68,31 +76,42 @@ this size (a 200-tenant stack has about 750), each entry a few KB."""
 
 
 @dataclass
-class _Built:
-    """One message and what was built from it so far."""
+class _Converted:
+    """What was built from one message content: the dict, then the two copies."""
 
-    message: Message
+    content: bytes
     as_dict: dict[str, Any]
     deserialized: dict[str, Any] | None = None
     proxy: Any = None
+    messages: int = 0
+    """How many remembered message objects have this content."""
+
+
+@dataclass
+class _Built:
+    """One message object and what was built from its content."""
+
+    message: Message
+    converted: _Converted
 
 
 class OncePerMessage:
     """Stands in for `google.protobuf.json_format` inside pulumi_policy.policy (its
-    `MessageToDict` converts each message object once; every other name is json_format's own),
+    `MessageToDict` converts each message content once; every other name is json_format's own),
     and, through `deserialize_properties` and `unknown_checking_proxy`, for the two copies
     pulumi-policy makes of the result."""
 
     def __init__(self, capacity: int = CAPACITY) -> None:
         self._capacity = capacity
         self._by_message: OrderedDict[int, _Built] = OrderedDict()
-        self._by_dict: dict[int, _Built] = {}
-        """Entries by the id of each object they hold that was built from the message."""
+        self._by_content: dict[bytes, _Converted] = {}
+        self._by_dict: dict[int, _Converted] = {}
+        """Conversions by the id of each object they hold that was built from the message."""
         self._lock = threading.Lock()  # the analyzer serves requests from a thread pool
         self._recent: tuple[_Built, ...] = ()
         """The last two entries used, most recent first (replaced whole, never changed)."""
         self.conversions = 0
-        """How many messages were really converted (tests read it)."""
+        """How many message contents were really converted (tests read it)."""
         self.copies = 0
         """How many deserialized copies and proxies were really built (tests read it)."""
         self.per_request_builds = 0
@@ -103,68 +122,86 @@ class OncePerMessage:
             return json_format.MessageToDict(message, **options)
         for recent in self._recent:
             if recent.message is message:
-                return recent.as_dict
+                return recent.converted.as_dict
         key = id(message)
         with self._lock:
             remembered = self._by_message.get(key)
             if remembered is not None and remembered.message is message:
                 self._by_message.move_to_end(key)
                 self._use(remembered)
-                return remembered.as_dict
-        converted = json_format.MessageToDict(message)
+                return remembered.converted.as_dict
+        # Another message object with the same bytes (`AnalyzeStack` sends the outputs that
+        # `Analyze` got as inputs; `Analyze` the properties `Remediate` got) converts alike.
+        content = message.SerializeToString(deterministic=True)
         with self._lock:
-            self.conversions += 1
-            built = _Built(message, converted)
-            self._by_message[key] = built
-            self._by_dict[id(converted)] = built
-            while len(self._by_message) > self._capacity:
-                self._forget_oldest()
-            self._use(built)
+            converted = self._by_content.get(content)
+            if converted is not None:
+                return self._remember(message, converted).as_dict
+        made = json_format.MessageToDict(message)
+        with self._lock:
+            converted = self._by_content.get(content)  # another thread may have been first
+            if converted is None:
+                self.conversions += 1
+                converted = _Converted(content, made)
+                self._by_content[content] = converted
+                self._by_dict[id(made)] = converted
+            return self._remember(message, converted).as_dict
+
+    def _remember(self, message: Message, converted: _Converted) -> _Converted:
+        """Files `message` as one more object of `converted`'s content (called under the lock),
+        the least recently used out past the bound."""
+        built = _Built(message, converted)
+        converted.messages += 1
+        self._by_message[id(message)] = built
+        while len(self._by_message) > self._capacity:
+            self._forget_oldest()
+        self._use(built)
         return converted
 
     def deserialize_properties(
         self, props: dict[str, Any], proxy_secrets: bool = False
     ) -> dict[str, Any]:
-        """pulumi-policy's, once per converted message; never shared for remediations."""
-        built = None if proxy_secrets else self._built_from(props, "as_dict")
-        if built is None:
+        """pulumi-policy's, once per converted content; never shared for remediations."""
+        converted = None if proxy_secrets else self._converted_from(props, "as_dict")
+        if converted is None:
             return deserialize_properties(props, proxy_secrets)
-        if built.deserialized is None:
-            kept: dict[str, Any] = self._keep(built, "deserialized", deserialize_properties(props))
+        if converted.deserialized is None:
+            kept: dict[str, Any] = self._keep(
+                converted, "deserialized", deserialize_properties(props)
+            )
             return kept
-        return built.deserialized
+        return converted.deserialized
 
     def unknown_checking_proxy(self, props: dict[str, Any]) -> Any:
-        """pulumi-policy's, once per deserialized message."""
-        built = self._built_from(props, "deserialized")
-        if built is None:
+        """pulumi-policy's, once per deserialized content."""
+        converted = self._converted_from(props, "deserialized")
+        if converted is None:
             return unknown_checking_proxy(props)
-        if built.proxy is None:
-            return self._keep(built, "proxy", unknown_checking_proxy(props))
-        return built.proxy
+        if converted.proxy is None:
+            return self._keep(converted, "proxy", unknown_checking_proxy(props))
+        return converted.proxy
 
-    def _keep(self, built: _Built, stage: str, made: Any) -> Any:
-        """Stores `made` as the entry's `stage`, unless another request stored one meanwhile
-        (the analyzer serves requests on several threads); returns the one stored."""
+    def _keep(self, converted: _Converted, stage: str, made: Any) -> Any:
+        """Stores `made` as the conversion's `stage`, unless another request stored one
+        meanwhile (the analyzer serves requests on several threads); returns the one stored."""
         with self._lock:
-            if getattr(built, stage) is None:
+            if getattr(converted, stage) is None:
                 self.copies += 1
-                setattr(built, stage, made)
-                if self._by_message.get(id(built.message)) is built:  # not pushed out meanwhile
-                    self._by_dict[id(made)] = built
-            return getattr(built, stage)
+                setattr(converted, stage, made)
+                if converted.messages:  # not pushed out meanwhile
+                    self._by_dict[id(made)] = converted
+            return getattr(converted, stage)
 
-    def _built_from(self, value: dict[str, Any], stage: str) -> _Built | None:
-        """The entry whose `stage` is this very object (not an equal one), if remembered."""
+    def _converted_from(self, value: dict[str, Any], stage: str) -> _Converted | None:
+        """The conversion whose `stage` is this very object (not an equal one), if remembered."""
         for recent in self._recent:
-            if getattr(recent, stage) is value:
-                return recent
+            if getattr(recent.converted, stage) is value:
+                return recent.converted
         with self._lock:
-            built = self._by_dict.get(id(value))
-            if built is None or getattr(built, stage) is not value:
+            converted = self._by_dict.get(id(value))
+            if converted is None or getattr(converted, stage) is not value:
                 return None
-            self._use(built)
-        return built
+        return converted
 
     def _use(self, built: _Built) -> None:
         """Makes `built` the most recent entry (called under the lock)."""
@@ -172,12 +209,17 @@ class OncePerMessage:
             self._recent = (built, *self._recent[:1])
 
     def _forget_oldest(self) -> None:
-        """Drops the least recently used entry from both indexes (no other live object can
-        have the id of a dict the entry still holds)."""
+        """Drops the least recently used message object, and its conversion with the last
+        object of that content (no other live object can have the id of a dict it holds)."""
         _, built = self._by_message.popitem(last=False)
         self._recent = tuple(recent for recent in self._recent if recent is not built)
-        for value in (built.as_dict, built.deserialized, built.proxy):
-            if value is not None:
+        converted = built.converted
+        converted.messages -= 1
+        if converted.messages:
+            return
+        del self._by_content[converted.content]
+        for value in (converted.as_dict, converted.deserialized, converted.proxy):
+            if value is not None and self._by_dict.get(id(value)) is converted:
                 del self._by_dict[id(value)]
 
     def per_request(

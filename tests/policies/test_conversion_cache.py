@@ -251,13 +251,42 @@ def test_the_cache_keeps_the_most_recently_used_messages_up_to_its_bound() -> No
     assert once.conversions == 4  # the least recently used one was pushed out
 
 
-def test_the_cache_is_keyed_by_the_message_object_not_its_content() -> None:
-    once = conversion_cache.OncePerMessage()
-    first = struct_pb2.Struct(fields={"n": struct_pb2.Value(number_value=2)})
-    equal = struct_pb2.Struct(fields={"n": struct_pb2.Value(number_value=2)})
-    once.MessageToDict(first)
-    once.MessageToDict(equal)
+def _struct(number: float) -> struct_pb2.Struct:
+    return struct_pb2.Struct(fields={"n": struct_pb2.Value(number_value=number)})
+
+
+def test_messages_with_the_same_content_share_one_conversion_while_one_is_remembered() -> None:
+    """`AnalyzeStack` sends as outputs what `Analyze` got as inputs, in new message objects: the
+    same bytes convert once, and the copies are shared as for one message."""
+    once = conversion_cache.OncePerMessage(capacity=2)
+    first, equal = _struct(2), _struct(2)
+    converted = once.MessageToDict(first)
+    proxy = once.unknown_checking_proxy(once.deserialize_properties(converted))
+    assert once.MessageToDict(equal) is converted
+    assert once.unknown_checking_proxy(once.deserialize_properties(converted)) is proxy
+    assert (once.conversions, once.copies) == (1, 2)
+
+    assert once.MessageToDict(_struct(3)) == {"n": 3.0}  # pushes `first` out, not its content
+    assert once.MessageToDict(first) is converted
     assert once.conversions == 2
+    once.MessageToDict(_struct(4))
+    once.MessageToDict(_struct(5))  # the last object of content 2 goes: so does the content
+    assert once.MessageToDict(equal) is not converted
+    assert once.conversions == 5
+
+
+def test_a_stack_request_after_the_same_resources_were_analyzed_converts_nothing_anew(
+    cache: conversion_cache.OncePerMessage,
+) -> None:
+    request = _stack_request(preview=False)
+    analyzer = _analyzer()
+    analyzer.AnalyzeStack(request, None)
+    conversions, copies = cache.conversions, cache.copies
+    again = analyzer_pb2.AnalyzeStackRequest.FromString(request.SerializeToString())
+    assert _answer(analyzer.AnalyzeStack(again, None)) == _answer(
+        analyzer.AnalyzeStack(request, None)
+    )
+    assert (cache.conversions, cache.copies) == (conversions, copies)
 
 
 def test_calls_with_options_go_straight_to_json_format() -> None:
