@@ -31,7 +31,13 @@ class RecordingMonitor(MockMonitor):
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - the gRPC method name
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         record = _registration_record(request, response.urn, self.alias_urns(request))
-        record["outputs"] = json_format.MessageToDict(response.object)
+        # In preview a new resource's outputs are its inputs: the same message content, so the
+        # same record (one conversion instead of two; nothing writes to a record).
+        record["outputs"] = (
+            record["inputs"]
+            if response.object == request.object
+            else json_format.MessageToDict(response.object)
+        )
         with self._lock:
             self.registrations.append(record)
             if self._on_registration:
