@@ -330,7 +330,7 @@ class EncodedOnce:
     In preview a resource's outputs are its inputs (the same mapping: `gate.registrations`), and
     every resource of a provider carries that provider's properties, so a prod run encoded 252
     mappings into `Struct`s (protobuf's pure-Python `Struct.update`, a fifth of the gate's own
-    CPU while judging) for about 75 different ones. Each entry holds its mapping, so its `id`
+    CPU while judging) for 72 different ones. Each entry holds its mapping, so its `id`
     cannot be reused while remembered; nothing in the gate writes to a resource's properties
     (`tests/gate/test_real_stacks.py` checks them after judging and every report); and a
     request copies the `Struct` it is built with, so a sent request cannot change it either."""
