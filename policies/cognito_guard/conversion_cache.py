@@ -293,8 +293,9 @@ def install(policy_module: ModuleType) -> OncePerMessage:
     ]
     if changed:
         raise RuntimeError(
-            f"{policy_module.__name__} does not use {', '.join(changed)} as module globals any "
-            "more; review cognito_guard.conversion_cache for this pulumi-policy version"
+            f"{policy_module.__name__} no longer builds what its policies read through "
+            f"{', '.join(changed)}; review cognito_guard.conversion_cache for this pulumi-policy "
+            "version"
         )
     once = OncePerMessage()
     policy_module.json_format = once  # type: ignore[attr-defined]

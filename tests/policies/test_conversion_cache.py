@@ -307,10 +307,10 @@ def test_install_refuses_a_module_that_does_not_use_the_replaced_globals() -> No
     with pytest.raises(RuntimeError) as refused:
         conversion_cache.install(Elsewhere())  # type: ignore[arg-type]
     assert str(refused.value) == (
-        "pulumi_policy.policy does not use json_format, unknown_checking_proxy, "
-        "_PolicyAnalyzerServicer._get_resource_options, "
-        "_PolicyAnalyzerServicer._get_provider_resource as module globals any more; review "
-        "cognito_guard.conversion_cache for this pulumi-policy version"
+        "pulumi_policy.policy no longer builds what its policies read through json_format, "
+        "unknown_checking_proxy, _PolicyAnalyzerServicer._get_resource_options, "
+        "_PolicyAnalyzerServicer._get_provider_resource; review cognito_guard.conversion_cache "
+        "for this pulumi-policy version"
     )
 
 
