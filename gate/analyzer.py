@@ -310,6 +310,17 @@ def encode_value(value: object) -> Any:
     raise TypeError(f"cannot send a {type(value).__name__} as a resource property")
 
 
+def is_internal_key(key: str) -> bool:
+    """A key the engine leaves out of `Analyze` and `AnalyzeStack` but sends to `Remediate`
+    (`__`-named: `SkipInternalKeys` in analyzer_plugin.go's marshal options)."""
+    return key.startswith("__")
+
+
+def has_internal_keys(properties: Mapping[str, object]) -> bool:
+    """Whether skipping internal keys changes how `properties` are sent."""
+    return any(is_internal_key(key) for key in properties)
+
+
 def encode_properties(
     properties: Mapping[str, object], *, skip_internal_keys: bool = True
 ) -> struct_pb2.Struct:
@@ -317,7 +328,7 @@ def encode_properties(
     fields: dict[str, Any] = {
         key: encode_value(value)
         for key, value in properties.items()
-        if value is not None and not (skip_internal_keys and key.startswith("__"))
+        if value is not None and not (skip_internal_keys and is_internal_key(key))
     }
     struct = struct_pb2.Struct()
     struct.update(fields)
@@ -345,7 +356,7 @@ class EncodedOnce:
     ) -> struct_pb2.Struct:
         # Without internal keys both ways of encoding give the same `Struct` (so `Remediate`'s
         # serves `Analyze` and `AnalyzeStack` too).
-        skips = skip_internal_keys and any(key.startswith("__") for key in properties)
+        skips = skip_internal_keys and has_internal_keys(properties)
         key = (id(properties), skips)
         held = self._structs.get(key)
         if held is None or held[0] is not properties:
@@ -727,11 +738,7 @@ class AnalyzerClient:
         it), and their requests differ only by internal (`__`) keys, which most resources have
         none of. One request built per resource instead of two."""
         last = self._last_request
-        if (
-            last is not None
-            and last[0] is resource
-            and not any(key.startswith("__") for key in resource.properties)
-        ):
+        if last is not None and last[0] is resource and not has_internal_keys(resource.properties):
             return last[1]
         request = analyze_request(
             resource, skip_internal_keys=skip_internal_keys, encode=self.encode
